@@ -1,0 +1,127 @@
+"""Fixtures: a fresh SQLite file and a fresh PostgreSQL database per test.
+
+PostgreSQL tests use TRACKER_TEST_POSTGRES_URL (default: the server of this
+machine). They are skipped only when no server answers, unless
+TRACKER_TEST_REQUIRE_POSTGRES=1 (as in CI), where an unreachable server fails.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, inspect, select, text, MetaData, Table
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "derna-2015.yaml"
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+import sys
+
+sys.path.insert(0, str(ROOT))
+from cli import cli  # noqa: E402
+
+
+def _admin_url() -> str:
+    return os.environ.get("TRACKER_TEST_POSTGRES_URL") or DEFAULT_PG
+
+
+def _pg_engine(url: str):
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The admin URL of a PostgreSQL server that answers (or a skip)."""
+    url = _admin_url()
+    engine = _pg_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server"
+        if os.environ.get("TRACKER_TEST_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL required but not reachable at {make_url(url).host}: {exc}")
+        pytest.skip(f"no PostgreSQL server answers at {make_url(url).host}")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A brand-new, empty PostgreSQL database, dropped after the test."""
+    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_engine(pg_server)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(pg_server).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'tracker.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request):
+    """Each test that takes it runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(db_url):
+    from tracker import Store
+
+    s = Store(db_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def seeded(store):
+    store.load([str(SEED)])
+    return store
+
+
+class Run:
+    """Drive the CLI as a user would, against one database."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input=None):
+        return self.runner.invoke(cli, ["--db", self.url, *args], input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def run(db_url):
+    return Run(db_url)
+
+
+def snapshot(url: str) -> dict:
+    """Every row of every table, to show that a failed load changed nothing."""
+    from tracker.db import make_engine
+
+    engine = make_engine(url)
+    out = {}
+    with engine.connect() as conn:
+        for name in sorted(inspect(conn).get_table_names()):
+            table = Table(name, MetaData(), autoload_with=conn)
+            rows = conn.execute(select(table)).all()
+            out[name] = sorted(tuple(str(v) for v in row) for row in rows)
+    engine.dispose()
+    return out

@@ -1,0 +1,158 @@
+"""Importing UCDP GED exports: the UCDP files (with or without gwnoa) and the HDX republication.
+
+The samples in tests/data/ucdp are cut from public UCDP GED files (CC BY 4.0;
+see the README there). The whole files under ../shared are imported too
+(the large Syria file on SQLite only).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, snapshot
+from tracker import Store
+
+DATA = ROOT / "tests" / "data" / "ucdp"
+MYANMAR = DATA / "ged191_myanmar_bangladesh_sample.csv"
+SYRIA = DATA / "ged191_syria_sample.csv"
+HDX = DATA / "hdx_conflict_data_BGD_sample.csv"
+REAL = ROOT.parent / "shared" / "data" / "realworld" / "ucdp_ged"
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/realworld/ucdp_ged is absent")
+
+
+def rows_of(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if not r["id"].startswith("#") and r["id"]]
+
+
+def by_id(store: Store, external_id: str) -> dict:
+    found = [e for e in store.events() if e["external_id"] == external_id]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.parametrize("sample", [MYANMAR, SYRIA, HDX], ids=["ged191", "ged191-no-gwnoa", "hdx"])
+def test_samples_import_and_reimport_changes_nothing(run, sample):
+    expected = len(rows_of(sample))
+    result = run("import", "ucdp", str(sample))
+    assert result.exit_code == 0, result.output
+    assert f"{expected} rows: {expected} inserted, 0 updated, 0 unchanged, 0 rejected" in result.stderr
+    before = snapshot(run.url)
+    again = run("import", "ucdp", str(sample))
+    assert f"{expected} rows: 0 inserted, 0 updated, {expected} unchanged, 0 rejected" in again.stderr
+    assert snapshot(run.url) == before
+
+
+def test_mapping_of_a_state_based_event(store):
+    store.import_dataset("ucdp", str(MYANMAR))
+    row = rows_of(MYANMAR)[0]
+    found = by_id(store, row["id"])
+    assert (found["type"], found["sub_type"]) == ("Battles", "State-based conflict")
+    assert found["date"] == f"{row['date_start']}/{row['date_end']}" and found["precision"] == "range"
+    assert (found["fatalities_low"], found["fatalities_best"], found["fatalities_high"]) == (
+        int(row["low"]), int(row["best"]), int(row["high"]))
+    assert found["actors"] == f"actor1: {row['side_a']}; actor2: {row['side_b']}"
+    assert found["place"] == "Laukkaing"  # "Laukkaing Town": the bare name, the full one an alias
+    place = store.place("Laukkaing Town")
+    assert place["kind"] == "town" and place["within"] == "Myanmar (Burma) > Shan > Laukkaing"
+    assert store.actor(row["side_a"])["kind"] == "state forces"
+    assert store.actor(row["side_b"])["kind"] == "rebel group"
+    history = store.event_history(f"ucdp:{row['id']}")
+    assert history[0]["cited"] == row["source_article"]
+
+
+def test_places_known_only_by_admin_unit_or_country(store):
+    store.import_dataset("ucdp", str(MYANMAR))
+    for row in rows_of(MYANMAR):
+        found = by_id(store, row["id"])
+        if row["where_prec"] == "6":  # the country itself
+            assert found["place"] == row["country"]
+        elif row["where_prec"] == "4" and row["where_coordinates"] == row["adm_1"]:
+            assert store.place(row["adm_1"])["kind"] == "admin1"
+
+
+def test_sides_listing_several_groups(store):
+    store.import_dataset("ucdp", str(SYRIA))
+    several = [r for r in rows_of(SYRIA) if ", " in r["side_a"]][0]
+    names = several["side_a"].split(", ")
+    found = by_id(store, several["id"])
+    assert found["actors"].startswith(f"actor1: {names[0]}; assoc_actor1: {names[1]}")
+
+
+def test_hdx_tag_row_is_skipped_and_iso3_used(store):
+    result = store.import_dataset("ucdp", str(HDX))
+    assert result.rows == len(rows_of(HDX)) == 30
+    bangladesh = store.place("Bangladesh")
+    assert bangladesh["kind"] == "country" and bangladesh["country"] == "BD"
+
+
+def test_same_events_from_two_publications_update_with_history(store):
+    """The HDX file republishes GED events with an extra column: a newer version of the same rows."""
+    store.import_dataset("ucdp", str(MYANMAR))
+    shared = {r["id"] for r in rows_of(MYANMAR)} & {r["id"] for r in rows_of(HDX)}
+    result = store.import_dataset("ucdp", str(HDX))
+    assert result.updated == len(shared)
+    for ident in list(shared)[:3]:
+        assert [v["status"] for v in store.event_history(f"ucdp:{ident}")] == ["superseded", "current"]
+
+
+def test_bad_row_in_the_middle(run, tmp_path):
+    with open(SYRIA, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    rows[10][header.index("date_start")] = "2016-13-01"
+    bad = tmp_path / "ged-bad.csv"
+    with open(bad, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    assert run("import", "ucdp", str(MYANMAR)).exit_code == 0
+    before = snapshot(run.url)
+    result = run("import", "ucdp", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {bad}:11: date_start: '2016-13-01' is not a date (month must be in 1..12)"
+    assert snapshot(run.url) == before
+    rejects = tmp_path / "r.csv"
+    result = run("import", "ucdp", str(bad), "--keep-going", "--rejects", str(rejects))
+    assert result.exit_code == 0
+    assert f"{len(rows) - 1} rows: {len(rows) - 2} inserted, 0 updated, 0 unchanged, 1 rejected" in result.stderr
+    assert "rejected rows written to" in result.stderr
+    with open(rejects, encoding="utf-8", newline="") as fh:
+        assert [(r["line"], r["column"], r["id"]) for r in csv.DictReader(fh)] == [("11", "date_start", rows[10][0])]
+
+
+def test_required_column_named(run, tmp_path):
+    path = tmp_path / "no-best.csv"
+    with open(SYRIA, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    drop = rows[0].index("best")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([r[:drop] + r[drop + 1:] for r in rows])
+    result = run("import", "ucdp", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {path}:1: best: required column missing from the header"
+
+
+@needs_real
+@pytest.mark.parametrize("name", ["ged191_fixture_myanmar_bangladesh.csv", "hdx_conflict_data_BGD.csv",
+                                  "ged191_syria_2016-2019.csv"])
+def test_every_real_file_imports_and_reimport_changes_nothing(sqlite_url, name):
+    store = Store(sqlite_url)
+    first = store.import_dataset("ucdp", str(REAL / name))
+    assert first.rejected == 0 and first.inserted == first.rows > 0
+    before = snapshot(sqlite_url)
+    again = store.import_dataset("ucdp", str(REAL / name))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, first.rows)
+    assert snapshot(sqlite_url) == before
+    store.close()
+
+
+@needs_real
+def test_whole_real_files_on_both_backends(store):
+    for name in ("ged191_fixture_myanmar_bangladesh.csv", "hdx_conflict_data_BGD.csv"):
+        result = store.import_dataset("ucdp", str(REAL / name))
+        assert result.rejected == 0
+    stats = {r["scope"]: r for r in store.stats()}
+    assert stats["dataset ucdp"]["sources"] == 2
+    assert stats["all"]["events"] == 3194  # the HDX events are GED events already imported: updated, not added

