@@ -122,6 +122,14 @@ def bench_radius(store: Store, points, queries: int, scans: int, km: float = 50.
             scan_times.append((time.perf_counter() - t) * 1000)
             indexed = radius.event_ids_near(session, center, km, start=str(year), end=str(year))
             assert sorted(scanned) == sorted(indexed), "the indexed query and the full scan disagree"
+        from tracker import postgis
+
+        portable_times = []
+        if postgis.geography_schema(session, "locations"):  # PostgreSQL with PostGIS: compare the two prefilters
+            for center, year in centres:
+                t = time.perf_counter()
+                radius.event_ids_near(session, center, km, start=str(year), end=str(year), postgis=False)
+                portable_times.append((time.perf_counter() - t) * 1000)
     record_times = []
     for center, year in centres[: min(50, queries)]:
         t = time.perf_counter()
@@ -135,6 +143,9 @@ def bench_radius(store: Store, points, queries: int, scans: int, km: float = 50.
     print(f"  indexed (tracker.radius.event_ids_near): median {statistics.median(timings):.2f} ms, "
           f"p90 {q(timings, 0.9):.2f} ms, max {max(timings):.2f} ms; events found: median "
           f"{statistics.median(found):.0f}, max {max(found)}")
+    if portable_times:
+        print(f"  (prefilter above: PostGIS ST_DWithin on the GiST index) the portable bounding-box prefilter "
+              f"instead: median {statistics.median(portable_times):.2f} ms, p90 {q(portable_times, 0.9):.2f} ms")
     print(f"  full scan of events, same query ({scans} runs, same answers): median "
           f"{statistics.median(scan_times):.1f} ms  -> {statistics.median(scan_times) / statistics.median(timings):,.0f}x slower")
     print(f"  whole `tracker events --near` path (ORM records, {len(record_times)} runs): median "

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 from alembic import context
+from sqlalchemy.exc import SAWarning
 
 from tracker.db import make_engine
 from tracker.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+# Revision 0005 adds these on PostgreSQL only where PostGIS is installed; the
+# models do not name them, so autogenerate must not count them as drift.
+POSTGIS_OBJECTS = {"geog", "ix_locations_geog", "ix_gazetteer_places_geog"}
+
+
+warnings.filterwarnings("ignore", message=r"Did not recognize type '.*geography'", category=SAWarning)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    return not (reflected and compare_to is None and name in POSTGIS_OBJECTS)
 
 
 def _configure_and_run(connection) -> None:
@@ -19,6 +32,7 @@ def _configure_and_run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

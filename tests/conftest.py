@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, select, text, MetaData, Table
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,18 +56,65 @@ def pg_server():
     return url
 
 
-@pytest.fixture
-def pg_url(pg_server):
-    """A brand-new, empty PostgreSQL database, dropped after the test."""
-    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+def postgis_available(admin_url: str) -> bool:
+    engine = _pg_engine(admin_url)
+    try:
+        with engine.connect() as conn:
+            return bool(conn.scalar(text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server):
+    """A template database with PostGIS already created in its own schema, where the server has it.
+
+    Creating the extension takes about 0.4 s; copying a template that has it
+    costs nothing more than copying template1. Migration 0005 finds it there,
+    exactly as it would on a team server where an administrator installed it.
+    (tests/test_postgis.py creates it through the migration itself.)
+    """
+    if not postgis_available(pg_server):
+        yield "template1"
+        return
+    name = f"tracker_template_{uuid.uuid4().hex[:12]}"
     admin = _pg_engine(pg_server)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(pg_server).set(database=name).render_as_string(hide_password=False)
-    yield url
+    template = _pg_engine(make_url(pg_server).set(database=name).render_as_string(hide_password=False))
+    with template.connect() as conn:
+        conn.execute(text("CREATE SCHEMA postgis"))
+        conn.execute(text("CREATE EXTENSION postgis SCHEMA postgis"))
+    template.dispose()
+    yield name
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def new_pg_database(admin_url: str, template: str = "template1") -> str:
+    """Create a brand-new database on the server; returns its URL."""
+    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_engine(admin_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(admin_url: str, url: str) -> None:
+    admin = _pg_engine(admin_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_server, pg_template):
+    """A brand-new, empty PostgreSQL database, dropped after the test."""
+    url = new_pg_database(pg_server, pg_template)
+    yield url
+    drop_pg_database(pg_server, url)
 
 
 @pytest.fixture
@@ -110,6 +159,21 @@ class Run:
 @pytest.fixture
 def run(db_url):
     return Run(db_url)
+
+
+@contextmanager
+def recorded_statements(engine):
+    """The (statement, parameters) pairs that ``engine`` sends while the block runs."""
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, params, context, many):
+        statements.append((statement, params))
+
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
 
 
 def snapshot(url: str) -> dict:

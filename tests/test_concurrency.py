@@ -54,7 +54,7 @@ def test_readers_are_not_blocked_by_a_long_load(tmp_path, db_url):
     cli = [sys.executable, str(ROOT / "cli.py"), "--db", db_url]
     assert subprocess.run(cli + ["load", str(SEED)], capture_output=True).returncode == 0
     big = tmp_path / "big.yaml"
-    big.write_text(_report("big", 3000), encoding="utf-8")
+    big.write_text(_report("big", 8000), encoding="utf-8")  # several seconds of load, whatever the machine
     writer = subprocess.Popen(cli + ["load", str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         # Wait until the writer holds its transaction open (its lock is taken first thing).

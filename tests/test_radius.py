@@ -12,10 +12,9 @@ import pytest
 from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event as sa_event
 from sqlalchemy import insert
 
-from conftest import SEED
+from conftest import SEED, recorded_statements
 from tracker import radius
 from tracker.models import Location
 
@@ -165,14 +164,8 @@ def test_radius_queries_use_the_indexes(sqlite_url):
 
     store = Store(sqlite_url)
     store.load([str(SEED)])
-    statements = []
-
-    def record(conn, cursor, statement, params, context, many):
-        statements.append((statement, params))
-
-    sa_event.listen(store.engine, "before_cursor_execute", record)
-    assert len(store.events(near="Derna", radius_km=50, start="2015", end="2015")) == 11
-    sa_event.remove(store.engine, "before_cursor_execute", record)
+    with recorded_statements(store.engine) as statements:
+        assert len(store.events(near="Derna", radius_km=50, start="2015", end="2015")) == 11
     plans = []
     with store.engine.connect() as conn:
         for statement, params in statements:

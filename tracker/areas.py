@@ -172,7 +172,7 @@ def _contains(row, lat: float, lon: float) -> bool:
 
 def _views(session: Session, runs: list[tuple[Run, list[Snap]]], place) -> list:
     """Runs as :class:`tracker.control.SpanView` objects (for answers about a point or an unmapped place)."""
-    from .control import ActorRef, SourceView, SpanView
+    from .control import SOURCE_COLUMNS, ActorRef, SourceView, SpanView
 
     if not runs:
         return []
@@ -180,17 +180,18 @@ def _views(session: Session, runs: list[tuple[Run, list[Snap]]], place) -> list:
         Actor.id.in_({r.actor_id for r, _ in runs}))).all())
     source_ids = {snaps[i].source_id for r, snaps in runs for i in (r.first, r.last)}
     sources = {row[0]: SourceView(*row) for row in session.execute(
-        select(Source.id, Source.key, Source.kind, Source.title, Source.publisher, Source.reliability,
-               Source.credibility, Source.published_max, Source.loaded_at).where(Source.id.in_(source_ids)))}
+        select(*SOURCE_COLUMNS).where(Source.id.in_(source_ids)))}
     views = []
     for run, snaps in runs:
         values = span_values(run, snaps)
         cited = [sources[snaps[i].source_id] for i in sorted({run.first, run.last})]
         views.append(SpanView(
-            None, getattr(place, "id", None), run.actor_id, values["status"], values["start_min"],
-            values["start_max"], values["start_precision"], values["end_min"], values["end_max"],
-            values["end_precision"], "reported", None, ORIGIN, values["basis"], snaps[run.first].source_id,
-            place, ActorRef(run.actor_id, actor_names.get(run.actor_id, f"#{run.actor_id}")), sources=cited,
+            id=None, location_id=getattr(place, "id", None), actor_id=run.actor_id, status=values["status"],
+            start_min=values["start_min"], start_max=values["start_max"], start_precision=values["start_precision"],
+            end_min=values["end_min"], end_max=values["end_max"], end_precision=values["end_precision"],
+            origin=ORIGIN, certainty="reported", quote=None, basis=values["basis"],
+            source_id=snaps[run.first].source_id, location=place,
+            actor=ActorRef(run.actor_id, actor_names.get(run.actor_id, f"#{run.actor_id}")), sources=cited,
         ))
     return views
 

@@ -24,7 +24,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from .control import period_text, source_label, SourceView
+from .control import SOURCE_COLUMNS, SPAN_PERIOD_COLUMNS, SourceView, SpanPeriod, period_text, source_label
 from .dates import FuzzyDate, parse_fuzzy_date
 from .errors import TrackerError
 from .models import Actor, ControlSpan, Event, Location, Source, control_sources
@@ -35,19 +35,8 @@ CHUNK = 500
 
 
 @dataclass
-class _Span:
-    id: int
-    location_id: int
-    actor_id: int
+class _Span(SpanPeriod):
     actor: str
-    status: str
-    start_min: Optional[dt.date]
-    start_max: Optional[dt.date]
-    start_precision: Optional[str]
-    end_min: Optional[dt.date]
-    end_max: Optional[dt.date]
-    end_precision: Optional[str]
-    origin: str
     basis: Optional[str]
     source_id: int
     begun: Optional[str]
@@ -63,10 +52,8 @@ class _Span:
 
 def _query(begun, ended):
     return (
-        select(ControlSpan.id, ControlSpan.location_id, ControlSpan.actor_id, Actor.name, ControlSpan.status,
-               ControlSpan.start_min, ControlSpan.start_max, ControlSpan.start_precision,
-               ControlSpan.end_min, ControlSpan.end_max, ControlSpan.end_precision, ControlSpan.origin,
-               ControlSpan.basis, ControlSpan.source_id, begun.key, begun.description, ended.key, ended.description,
+        select(*SPAN_PERIOD_COLUMNS, Actor.name, ControlSpan.basis, ControlSpan.source_id,
+               begun.key, begun.description, ended.key, ended.description,
                Location.name, Location.country_code, Location.latitude, Location.longitude)
         .join(Actor, Actor.id == ControlSpan.actor_id)
         .join(Location, Location.id == ControlSpan.location_id)
@@ -230,12 +217,10 @@ def _attach_sources(session: Session, spans: list[_Span]) -> None:
     for s in spans:
         by_id.setdefault(s.id, []).append(s)
     ids = sorted(by_id)
-    cols = (Source.id, Source.key, Source.kind, Source.title, Source.publisher, Source.reliability,
-            Source.credibility, Source.published_max, Source.loaded_at)
     conn = session.connection()
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i:i + CHUNK]
-        for row in conn.execute(select(control_sources.c.span_id, *cols)
+        for row in conn.execute(select(control_sources.c.span_id, *SOURCE_COLUMNS)
                                 .join(Source, Source.id == control_sources.c.source_id)
                                 .where(control_sources.c.span_id.in_(chunk))):
             view = SourceView(*row[1:])

@@ -30,7 +30,7 @@ from typing import Optional
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from .control import period_text
+from .control import SPAN_PERIOD_COLUMNS, SpanPeriod, period_text
 from .derivation import load_transfer_events
 from .models import Actor, ActorRelation, ControlSpan, Location, control_sources
 
@@ -55,35 +55,10 @@ class Finding:
 
 
 @dataclass
-class _S:
-    id: int
-    location_id: int
+class _S(SpanPeriod):
     place: str
-    actor_id: int
     actor: str
-    status: str
-    start_min: Optional[dt.date]
-    start_max: Optional[dt.date]
-    start_precision: Optional[str]
-    end_min: Optional[dt.date]
-    end_max: Optional[dt.date]
-    end_precision: Optional[str]
-    origin: str
     begun_by_id: Optional[int]
-
-    @property
-    def sure_start(self) -> dt.date:  # the latest it may have started
-        return self.start_max or self.start_min or _EARLY
-
-    @property
-    def sure_end(self) -> dt.date:  # the earliest it may have ended
-        return self.end_min or _LATE
-
-    def period(self) -> str:
-        start = period_text(self.start_min, self.start_max, self.start_precision) or \
-            (f"by {self.start_max}" if self.start_max else "…")
-        end = period_text(self.end_min, self.end_max, self.end_precision) or "…"
-        return f"[{start}, {end})"
 
     def text(self) -> str:
         return f"{self.actor} {self.status} {self.period()} (span #{self.id}, {self.origin})"
@@ -91,10 +66,7 @@ class _S:
 
 def _spans(session: Session) -> list[_S]:
     rows = session.execute(
-        select(ControlSpan.id, ControlSpan.location_id, Location.name, ControlSpan.actor_id, Actor.name,
-               ControlSpan.status, ControlSpan.start_min, ControlSpan.start_max, ControlSpan.start_precision,
-               ControlSpan.end_min, ControlSpan.end_max, ControlSpan.end_precision, ControlSpan.origin,
-               ControlSpan.begun_by_id)
+        select(*SPAN_PERIOD_COLUMNS, Location.name, Actor.name, ControlSpan.begun_by_id)
         .join(Location, Location.id == ControlSpan.location_id)
         .join(Actor, Actor.id == ControlSpan.actor_id)
         .order_by(ControlSpan.location_id, ControlSpan.id)

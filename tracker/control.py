@@ -223,9 +223,21 @@ class SourceView:
         return None
 
 
+# The columns every view of a span reads first, in the order of :class:`SpanPeriod`'s fields.
+SPAN_PERIOD_COLUMNS = (ControlSpan.id, ControlSpan.location_id, ControlSpan.actor_id, ControlSpan.status,
+                       ControlSpan.start_min, ControlSpan.start_max, ControlSpan.start_precision,
+                       ControlSpan.end_min, ControlSpan.end_max, ControlSpan.end_precision, ControlSpan.origin)
+# The columns of a :class:`SourceView`, in its order.
+SOURCE_COLUMNS = (Source.id, Source.key, Source.kind, Source.title, Source.publisher, Source.reliability,
+                  Source.credibility, Source.published_max, Source.loaded_at)
+
+
 @dataclass
-class SpanView:
-    """A control span as plain data, with the attribute names of :class:`ControlSpan`."""
+class SpanPeriod:
+    """What every plain-data view of a control span holds: who, where, in what status, over
+    which fuzzy period, and how it came to be (reported, derived, map). The query-specific
+    views (:class:`SpanView` here, the rows of ``changes`` and ``check``) add their columns
+    after these; select :data:`SPAN_PERIOD_COLUMNS` first to build one from a row."""
 
     id: Optional[int]
     location_id: Optional[int]
@@ -237,9 +249,32 @@ class SpanView:
     end_min: Optional[dt.date]
     end_max: Optional[dt.date]
     end_precision: Optional[str]
+    origin: str
+
+    @property
+    def sure_start(self) -> dt.date:
+        """The latest day it may have started (the earliest possible day when that is all we know)."""
+        return self.start_max or self.start_min or dt.date.min
+
+    @property
+    def sure_end(self) -> dt.date:
+        """The earliest day it may have ended."""
+        return self.end_min or dt.date.max
+
+    def period(self) -> str:
+        """``[2015-06-09, 2015-06-13)``; ``…`` for an open end."""
+        start = period_text(self.start_min, self.start_max, self.start_precision) or \
+            (f"by {self.start_max}" if self.start_max else "…")
+        end = period_text(self.end_min, self.end_max, self.end_precision) or "…"
+        return f"[{start}, {end})"
+
+
+@dataclass
+class SpanView(SpanPeriod):
+    """A control span as plain data, with the attribute names of :class:`ControlSpan`."""
+
     certainty: str
     quote: Optional[str]
-    origin: str
     basis: Optional[str]
     source_id: int
     location: PlaceRef
@@ -250,8 +285,6 @@ class SpanView:
     source: Optional[SourceView] = None
 
 
-_SOURCE_COLS = (Source.id, Source.key, Source.kind, Source.title, Source.publisher, Source.reliability,
-                Source.credibility, Source.published_max, Source.loaded_at)
 _STATEMENTS: dict[str, object] = {}
 
 
@@ -259,11 +292,8 @@ def _statements() -> dict:
     if not _STATEMENTS:
         begun, ended = aliased(Event), aliased(Event)
         _STATEMENTS["spans"] = (
-            select(ControlSpan.id, ControlSpan.location_id, ControlSpan.actor_id, ControlSpan.status,
-                   ControlSpan.start_min, ControlSpan.start_max, ControlSpan.start_precision,
-                   ControlSpan.end_min, ControlSpan.end_max, ControlSpan.end_precision, ControlSpan.certainty,
-                   ControlSpan.quote, ControlSpan.origin, ControlSpan.basis, ControlSpan.source_id,
-                   ControlSpan.begun_by_id, ControlSpan.ended_by_id,
+            select(*SPAN_PERIOD_COLUMNS, ControlSpan.certainty, ControlSpan.quote, ControlSpan.basis,
+                   ControlSpan.source_id, ControlSpan.begun_by_id, ControlSpan.ended_by_id,
                    Location.name, Location.latitude, Location.longitude, Actor.name, begun.key, ended.key)
             .join(Location, Location.id == ControlSpan.location_id)
             .join(Actor, Actor.id == ControlSpan.actor_id)
@@ -275,12 +305,12 @@ def _statements() -> dict:
             .order_by(ControlSpan.start_min.is_(None).desc(), ControlSpan.start_min, ControlSpan.id)
         )
         _STATEMENTS["links"] = (
-            select(control_sources.c.span_id, *_SOURCE_COLS)
+            select(control_sources.c.span_id, *SOURCE_COLUMNS)
             .join(Source, Source.id == control_sources.c.source_id)
             .where(control_sources.c.span_id.in_(bindparam("ids", expanding=True)))
             .order_by(control_sources.c.span_id, Source.id)
         )
-        _STATEMENTS["sources"] = select(*_SOURCE_COLS).where(Source.id.in_(bindparam("ids", expanding=True)))
+        _STATEMENTS["sources"] = select(*SOURCE_COLUMNS).where(Source.id.in_(bindparam("ids", expanding=True)))
         _STATEMENTS["children"] = select(Location.id).where(Location.parent_id == bindparam("parent"))
     return _STATEMENTS
 
@@ -297,7 +327,7 @@ def span_views(session: Session, location_ids: list[int], first: dt.date, last: 
     views = []
     for r in rows:
         views.append(SpanView(
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
+            *r[:15],  # SPAN_PERIOD_COLUMNS, certainty, quote, basis, source_id
             PlaceRef(r[1], r[17], r[18], r[19]), ActorRef(r[2], r[20]),
             EventRef(r[15], r[21]) if r[15] is not None else None,
             EventRef(r[16], r[22]) if r[16] is not None else None,

@@ -139,17 +139,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(engine), revision)
+    _forget_cached_schema(engine)
+
+
+def _forget_cached_schema(engine: Engine) -> None:
+    """Pooled PostgreSQL connections cache whether PostGIS columns exist (tracker.postgis)."""
+    if engine.dialect.name == "postgresql":
+        engine.dispose()
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
     command.downgrade(alembic_config(engine), revision)
+    _forget_cached_schema(engine)
 
 
 # The head revision of migrations/versions, known without importing Alembic so
 # that every command does not pay for it; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 
 def ensure_schema(engine: Engine) -> None:

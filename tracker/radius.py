@@ -5,6 +5,8 @@ Never a scan of the events table. A query runs in three steps:
 1. **Indexed prefilter.** A latitude/longitude box certain to hold the circle
    (:func:`bounding_boxes`; two boxes across the antimeridian, a whole band
    of longitude around a pole) selects places on ``ix_locations_latitude_longitude``.
+   On PostgreSQL with PostGIS, ``ST_DWithin`` on the GiST-indexed ``geog``
+   column does it instead (:mod:`tracker.postgis`).
 2. **Exact distance.** Each of those few places is kept when its WGS84
    geodesic distance (geopy / geographiclib) is at most KM. A great-circle
    distance settles the places far inside or outside the circle first: it
@@ -102,6 +104,16 @@ def _in_boxes(lat_column, lon_column, boxes):
     return or_(*(and_(lat_column.between(a, b), lon_column.between(c, d)) for a, b, c, d in boxes))
 
 
+def _prefilter(session: Session, table, center: tuple[float, float], km: float, postgis: bool):
+    """The indexed condition "may lie within km": PostGIS where the table has it, else lat/lon boxes."""
+    from . import postgis as gis
+
+    schema = gis.geography_schema(session, table.name) if postgis else None
+    if schema is not None:
+        return gis.within_km(schema, table.name, center[0], center[1], km)
+    return _in_boxes(table.c.latitude, table.c.longitude, bounding_boxes(center[0], center[1], km))
+
+
 def _check_radius(km: float) -> float:
     km = float(km)
     if not km > 0 or math.isinf(km):
@@ -151,12 +163,15 @@ def _gazetteer_center(session: Session, name: str) -> Center:
 
 
 # -- places and events within a radius ----------------------------------------------------------------
-def location_ids_within(session: Session, center: Center, km: float) -> list[int]:
-    """Ids of the store's places within ``km`` of the centre (bounding box on the index, then exact)."""
+def location_ids_within(session: Session, center: Center, km: float, postgis: bool = True) -> list[int]:
+    """Ids of the store's places within ``km`` of the centre (indexed prefilter, then exact).
+
+    ``postgis=False`` uses the portable bounding box even where PostGIS is there.
+    """
     km = _check_radius(km)
     rows = session.execute(
         select(Location.id, Location.latitude, Location.longitude)
-        .where(_in_boxes(Location.latitude, Location.longitude, bounding_boxes(center.latitude, center.longitude, km)))
+        .where(_prefilter(session, Location.__table__, center.point, km, postgis))
     )
     return [i for i, lat, lon in rows if within(center.point, (lat, lon), km)]
 
@@ -184,10 +199,10 @@ def events_near_condition(session: Session, near, km: float):
     return id_condition(Event.location_id, location_ids_within(session, center, km))
 
 
-def event_ids_near(session: Session, near, km: float, start=None, end=None) -> list[int]:
+def event_ids_near(session: Session, near, km: float, start=None, end=None, postgis: bool = True) -> list[int]:
     """Ids of the events within ``km`` of ``near`` whose dates overlap the window (the benchmark's query)."""
     center = resolve_center(session, near)
-    ids = location_ids_within(session, center, km)
+    ids = location_ids_within(session, center, km, postgis=postgis)
     if not ids:
         return []
     query = select(Event.id).where(id_condition(Event.location_id, ids))
@@ -242,7 +257,7 @@ def who_held_near(session: Session, near, km: float, at) -> tuple[Center, list[d
     return center, records
 
 
-def gazetteer_places_within(session: Session, point: tuple[float, float], km: float):
+def gazetteer_places_within(session: Session, point: tuple[float, float], km: float, postgis: bool = True):
     """Gazetteer places within ``km`` of a point, nearest first, as (PlaceMatch, distance) pairs."""
     from .gazetteer import PlaceMatch
 
@@ -251,7 +266,7 @@ def gazetteer_places_within(session: Session, point: tuple[float, float], km: fl
         select(GazetteerPlace.geonames_id, GazetteerPlace.name, GazetteerPlace.country_code,
                GazetteerPlace.admin1_code, GazetteerPlace.admin1_name, GazetteerPlace.latitude,
                GazetteerPlace.longitude, GazetteerPlace.population)
-        .where(_in_boxes(GazetteerPlace.latitude, GazetteerPlace.longitude, bounding_boxes(point[0], point[1], km)))
+        .where(_prefilter(session, GazetteerPlace.__table__, point, km, postgis))
     )
     out = []
     for gid, name, cc, a1, a1name, lat, lon, pop in rows:
