@@ -94,13 +94,21 @@ def check_near(near, radius) -> None:
 
 
 def online_options(func):
-    func = click.option("--nominatim-domain", envvar="TRACKER_NOMINATIM_DOMAIN", metavar="HOST",
-                        help="A self-hosted Nominatim for --online (env TRACKER_NOMINATIM_DOMAIN).")(func)
+    func = click.option("--geocoder-key", envvar="TRACKER_GEOCODER_KEY", metavar="KEY",
+                        help="API key (GeoNames: user name) of a geocoder that needs one "
+                             "(env TRACKER_GEOCODER_KEY).")(func)
+    func = click.option("--geocoder-domain", envvar="TRACKER_GEOCODER_DOMAIN", metavar="HOST",
+                        help="A self-hosted server for --online, e.g. your own Nominatim "
+                             "(env TRACKER_GEOCODER_DOMAIN).")(func)
+    func = click.option("--geocoder", envvar="TRACKER_GEOCODER", metavar="SERVICE",
+                        help="The geopy geocoder --online asks: nominatim (default), photon, arcgis, opencage, "
+                             "geonames... (env TRACKER_GEOCODER).")(func)
     func = click.option("--user-agent", envvar="TRACKER_USER_AGENT", metavar="TEXT",
                         help="User agent sent with --online queries (env TRACKER_USER_AGENT).")(func)
     func = click.option("--online", is_flag=True,
-                        help="Also ask Nominatim (OpenStreetMap) when the offline gazetteer has no clear answer; "
-                             "rate-limited, every answer cached in the database. Off by default: nothing is sent.")(func)
+                        help="Also ask an online geocoder (Nominatim unless --geocoder says otherwise) when the "
+                             "offline gazetteer has no clear answer; rate-limited, every answer cached in the "
+                             "database. Off by default: nothing is sent.")(func)
     return func
 
 
@@ -121,15 +129,15 @@ class Context:
             self._store = Store(self.url, migrate=migrate)
         return self._store
 
-    def geocoder(self, online: bool, user_agent=None, domain=None):
+    def geocoder(self, online: bool, user_agent=None, service=None, domain=None, key=None):
         """The online geopy geocoder for --online, else None: nothing leaves the machine unless asked."""
         if not online:
             return None
         if self.online_geocoder is not None:
             return self.online_geocoder
-        from tracker.geocoding import nominatim
+        from tracker.geocoding import online_geocoder
 
-        return nominatim(user_agent, domain)
+        return online_geocoder(service, user_agent, domain, key)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -683,7 +691,7 @@ def stats(context, fmt):
 @format_option(FORMATS + ("geojson",))
 @pass_context
 @catch_errors
-def geocode(context, name, country, admin, limit, online, user_agent, nominatim_domain, fmt):
+def geocode(context, name, country, admin, limit, online, user_agent, geocoder, geocoder_domain, geocoder_key, fmt):
     """Find the places a name may mean in the offline gazetteer, with scores.
 
     Spellings and transliterations meet (Derna, Darnah, Darna, درنة). The first
@@ -692,7 +700,7 @@ def geocode(context, name, country, admin, limit, online, user_agent, nominatim_
 
     Example: tracker geocode Darnah --country LY
     """
-    geocoder = context.geocoder(online, user_agent, nominatim_domain)
+    geocoder = context.geocoder(online, user_agent, geocoder, geocoder_domain, geocoder_key)
     answer = context.store().geocode(name, country, admin, limit, online=geocoder,
                                      min_delay_seconds=context.online_min_delay)
     emit(answer.records, fmt, answer.headline)
@@ -751,18 +759,19 @@ def gazetteer_status(context, fmt):
 @format_option(FORMATS + ("geojson",))
 @pass_context
 @catch_errors
-def gazetteer_locate(context, online, user_agent, nominatim_domain, fmt):
+def gazetteer_locate(context, online, user_agent, geocoder, geocoder_domain, geocoder_key, fmt):
     """Give coordinates to the store's places that have none, from the gazetteer.
 
     Populated places take the point of their decisive gazetteer match
     ("exact"); neighbourhoods, districts and facilities it does not know take
-    their enclosing place's point ("near"). With --online, Nominatim is asked
-    for the rest. `tracker load` does this by itself for new places once a
-    gazetteer is loaded.
+    their enclosing place's point ("near"). With --online, the online
+    geocoder (Nominatim unless --geocoder names another) is asked for the
+    rest. `tracker load` does this by itself for new places once a gazetteer
+    is loaded.
 
     Example: tracker gazetteer locate
     """
-    geocoder = context.geocoder(online, user_agent, nominatim_domain)
+    geocoder = context.geocoder(online, user_agent, geocoder, geocoder_domain, geocoder_key)
     result = context.store().locate_places(online=geocoder, min_delay_seconds=context.online_min_delay)
     emit(result.records(), fmt, result.summary())
     if fmt != "table":

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from geopy.adapters import BaseSyncAdapter
 from geopy.location import Location as GeopyLocation
 
 from cli import Context, cli
 from conftest import SEED
 from tracker import gazetteer
-from tracker.geocoding import OfflineGazetteer, OnlineGeocoder, nominatim
+from tracker.errors import TrackerError
+from tracker.geocoding import OfflineGazetteer, OnlineGeocoder, online_geocoder
 
 SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"
 
@@ -162,9 +164,63 @@ def test_the_offline_geocoder_cannot_go_online(store):
 
 def test_nominatim_takes_the_user_agent_and_domain_without_sending_anything(monkeypatch):
     monkeypatch.setenv("TRACKER_USER_AGENT", "analyst-desk/2 (ops@example.org)")
-    geocoder = nominatim(domain="nominatim.internal.example")
+    geocoder = online_geocoder(domain="nominatim.internal.example")
+    assert type(geocoder).__name__ == "Nominatim"
     assert geocoder.headers["User-Agent"] == "analyst-desk/2 (ops@example.org)"
     assert geocoder.domain == "nominatim.internal.example"
+    assert online_geocoder().domain == "nominatim.openstreetmap.org"
+
+
+def test_any_geopy_geocoder_can_be_named(monkeypatch):
+    assert type(online_geocoder("photon", domain="photon.internal.example")).__name__ == "Photon"
+    assert type(online_geocoder("ArcGIS")).__name__ == "ArcGIS"
+    with pytest.raises(TrackerError, match="opencage geocoder needs an API key: give --geocoder-key or set "
+                                           "TRACKER_GEOCODER_KEY"):
+        online_geocoder("opencage")
+    assert online_geocoder("opencage", key="k-123").api_key == "k-123"
+    monkeypatch.setenv("TRACKER_GEOCODER_KEY", "desk-user")
+    assert online_geocoder("geonames").username == "desk-user"  # GeoNames takes a user name, not a key
+    monkeypatch.setenv("TRACKER_GEOCODER", "photon")
+    assert type(online_geocoder()).__name__ == "Photon"
+    with pytest.raises(TrackerError, match="geopy has no geocoder named 'atlantis'"):
+        online_geocoder("atlantis")
+
+
+class PhotonServer(BaseSyncAdapter):
+    """Plays a Photon server at geopy's HTTP boundary: one canned GeoJSON answer, every URL kept."""
+
+    urls: list[str] = []
+
+    def __init__(self, *, proxies=None, ssl_context=None):
+        super().__init__(proxies=proxies, ssl_context=ssl_context)
+
+    def get_json(self, url, *, timeout, headers):
+        PhotonServer.urls.append(url)
+        return {"type": "FeatureCollection", "features": [{
+            "type": "Feature", "geometry": {"type": "Point", "coordinates": [-80.05, 26.59]},
+            "properties": {"name": "Atlantis", "state": "Florida", "country": "United States",
+                           "countrycode": "US", "osm_key": "place", "osm_value": "town"}}]}
+
+    def get_text(self, url, *, timeout, headers):
+        raise AssertionError("Photon answers JSON")
+
+
+def test_the_cli_asks_the_geocoder_it_is_told_to(gazetteer_run, monkeypatch):
+    from geopy.geocoders import options
+
+    monkeypatch.setattr(options, "default_adapter_factory", PhotonServer)
+    PhotonServer.urls = []
+    run = gazetteer_run
+    found = records(run("geocode", "Atlantis", "--online", "--geocoder", "photon",
+                        "--geocoder-domain", "photon.internal.example", "--format", "json"))
+    assert [(r["name"], r["country"], r["source"], r["latitude"]) for r in found] == [("Atlantis", "US", "photon", 26.59)]
+    assert len(PhotonServer.urls) == 1 and PhotonServer.urls[0].startswith("https://photon.internal.example/api")
+    assert "q=Atlantis" in PhotonServer.urls[0]
+    assert records(run("geocode", "Atlantis", "--online", "--geocoder", "photon", "--format", "json")) == found
+    assert len(PhotonServer.urls) == 1  # cached in the database
+    bad = run("geocode", "Atlantis", "--online", "--geocoder", "atlantis")
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: geopy has no geocoder named 'atlantis'")
+    assert len(bad.stderr.splitlines()) == 1
 
 
 # -- online, only when asked, cached ---------------------------------------------------------------

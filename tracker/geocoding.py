@@ -44,7 +44,9 @@ from .resolve import ancestors
 from .transliteration import similarity
 
 USER_AGENT_VAR = "TRACKER_USER_AGENT"
-NOMINATIM_DOMAIN_VAR = "TRACKER_NOMINATIM_DOMAIN"
+GEOCODER_VAR = "TRACKER_GEOCODER"
+GEOCODER_DOMAIN_VAR = "TRACKER_GEOCODER_DOMAIN"
+GEOCODER_KEY_VAR = "TRACKER_GEOCODER_KEY"
 
 
 class GeocoderFailed(TrackerError):
@@ -120,13 +122,44 @@ def default_user_agent() -> str:
     return os.environ.get(USER_AGENT_VAR) or f"tracker/{__version__} (conflict event tracker)"
 
 
-def nominatim(user_agent: Optional[str] = None, domain: Optional[str] = None, timeout: float = 10):
-    """geopy's Nominatim (OpenStreetMap), or a self-hosted one at ``domain``; nothing is sent yet."""
-    from geopy.geocoders import Nominatim
+def online_geocoder(service: Optional[str] = None, user_agent: Optional[str] = None, domain: Optional[str] = None,
+                    key: Optional[str] = None, timeout: float = 10):
+    """geopy's geocoder for ``service`` (``nominatim``, the default; ``photon``, ``arcgis``,
+    ``opencage``, ``geonames``... any name geopy knows); nothing is sent yet.
 
-    return Nominatim(user_agent=user_agent or default_user_agent(),
-                     domain=domain or os.environ.get(NOMINATIM_DOMAIN_VAR) or "nominatim.openstreetmap.org",
-                     timeout=timeout)
+    ``domain`` points it at a self-hosted server (a Nominatim or Photon of your
+    own); ``key`` is the API key (or GeoNames user name) of the services that
+    need one. Each falls back to its environment variable.
+    """
+    from geopy.exc import GeocoderNotFound
+    from geopy.geocoders import get_geocoder_for_service
+
+    name = (service or os.environ.get(GEOCODER_VAR) or "nominatim").strip().lower()
+    try:
+        cls = get_geocoder_for_service(name)
+    except GeocoderNotFound:
+        raise TrackerError(f"geopy has no geocoder named {name!r} (e.g. nominatim, photon, arcgis, opencage, "
+                           "geonames)") from None
+    params = inspect.signature(cls.__init__).parameters
+    kwargs: dict = {"timeout": timeout}
+    if "user_agent" in params:
+        kwargs["user_agent"] = user_agent or default_user_agent()
+    domain = domain or os.environ.get(GEOCODER_DOMAIN_VAR)
+    if name == "nominatim":
+        domain = domain or "nominatim.openstreetmap.org"
+    if domain:
+        if "domain" not in params:
+            raise TrackerError(f"the {name} geocoder does not take a domain")
+        kwargs["domain"] = domain
+    key = key or os.environ.get(GEOCODER_KEY_VAR)
+    slot = next((p for p in ("api_key", "apikey", "key") if p in params), None)
+    if slot is None and "username" in params and params["username"].default is inspect.Parameter.empty:
+        slot = "username"  # GeoNames: a registered user name instead of a key
+    if slot is not None and key:
+        kwargs[slot] = key
+    elif slot is not None and params[slot].default is inspect.Parameter.empty:
+        raise TrackerError(f"the {name} geocoder needs an API key: give --geocoder-key or set {GEOCODER_KEY_VAR}")
+    return cls(**kwargs)
 
 
 def _accepts(func, name: str) -> bool:
@@ -193,7 +226,9 @@ class OnlineGeocoder:
         address = answer.get("address") or ""
         first = address.split(",")[0].strip() or address
         raw = answer.get("raw") or {}
-        code = ((raw.get("address") or {}).get("country_code") or country or "").upper()
+        code = ((raw.get("address") or {}).get("country_code")  # Nominatim
+                or (raw.get("properties") or {}).get("countrycode")  # Photon
+                or country or "").upper()
         exact = normalize_name(first) == normalize_name(name)
         return PlaceMatch(name=first, matched=first, score=1.0 if exact else 0.5 + 0.35 * similarity(name, first),
                           latitude=float(answer["latitude"]), longitude=float(answer["longitude"]),
@@ -405,5 +440,5 @@ def locate_loaded_places(session: Session, results: list) -> Optional[LocateResu
 
 __all__ = [
     "GeocoderFailed", "LocateResult", "Located", "OfflineGazetteer", "OnlineGeocoder", "default_user_agent",
-    "geocode", "locate_loaded_places", "locate_places", "nominatim", "places_without_points",
+    "geocode", "locate_loaded_places", "locate_places", "online_geocoder", "places_without_points",
 ]
