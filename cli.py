@@ -574,6 +574,19 @@ def _progress():
     return show
 
 
+def _snapshot_progress():
+    """Files read, snapshots written, spans rebuilt: one rewritten line on stderr, when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    stages = {"read": "files read", "written": "snapshots written", "spans": "rebuilding control spans"}
+
+    def show(stage, done, total):
+        counted = f"{done:,}/{total:,} " if stage != "spans" else ""
+        click.echo(f"\r  {counted}{stages[stage]}\x1b[K", nl=False, err=True)
+
+    return show
+
+
 def _run_import(context, dataset, file, keep_going, rejects, encoding, prune, batch_size):
     from tracker.importing import ImportOptions
 
@@ -647,7 +660,13 @@ def import_control(context, files, mapping, date, series):
 
     Example: tracker import control --mapping seeds/control-maps/deepstatemap.yaml snapshots/*.geojson
     """
-    result = context.store().import_control(list(files), mapping=mapping, date=date, series=series)
+    progress = _snapshot_progress()
+    try:
+        result = context.store().import_control(list(files), mapping=mapping, date=date, series=series,
+                                                progress=progress)
+    finally:
+        if progress is not None:
+            click.echo("", err=True)
     for line in result.summary_lines():
         click.echo(line, err=True)
 

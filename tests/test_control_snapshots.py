@@ -108,6 +108,20 @@ def test_importing_the_same_snapshots_twice_changes_nothing(testland, tmp_path):
     assert snapshot(testland.url) == before
 
 
+def test_a_long_import_reports_its_progress(testland, tmp_path):
+    from tracker import Store
+
+    heard = []
+    store = Store(testland.url)
+    store.import_control(list(map(str, three_snapshots(tmp_path))), progress=lambda *a: heard.append(a))
+    assert heard == [("read", 1, 3), ("read", 2, 3), ("read", 3, 3),
+                     ("written", 1, 3), ("written", 2, 3), ("written", 3, 3), ("spans", 0, 1)]
+    heard.clear()
+    store.import_control(list(map(str, three_snapshots(tmp_path))), progress=lambda *a: heard.append(a))
+    assert ("spans", 0, 1) not in heard  # nothing changed: nothing to rebuild
+    store.close()
+
+
 def test_the_same_area_in_consecutive_snapshots_is_stored_once(testland, tmp_path):
     from tracker import Store
     from tracker.models import ControlArea, ControlSnapshot

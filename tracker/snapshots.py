@@ -36,7 +36,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -599,8 +599,13 @@ def _json_error(path: str, raw: bytes, where: tuple, reason: str) -> BadRecord:
 
 
 def import_control(session: Session, paths: Iterable[str], mapping: Optional[str] = None,
-                   date=None, series: Optional[str] = None) -> ImportControlResult:
-    """Import control snapshot files (CSV or GeoJSON) into the caller's transaction; all or nothing."""
+                   date=None, series: Optional[str] = None,
+                   progress: Optional[Callable[[str, int, int], None]] = None) -> ImportControlResult:
+    """Import control snapshot files (CSV or GeoJSON) into the caller's transaction; all or nothing.
+
+    ``progress(stage, done, total)`` hears of each file read (``"read"``), each
+    snapshot written (``"written"``) and the spans being rebuilt (``"spans"``).
+    """
     from .areas import materialize
 
     control_map = read_map(mapping) if mapping else None
@@ -613,7 +618,8 @@ def import_control(session: Session, paths: Iterable[str], mapping: Optional[str
     importer = _Importer(session, control_map, day, series)
     snapshots: list[Snapshot] = []
     seen: dict[tuple[str, dt.date], str] = {}
-    for path in paths:
+    paths = list(paths)
+    for number, path in enumerate(paths, start=1):
         suffix = Path(path).suffix.lower()
         if suffix == ".csv":
             read = importer.read_csv(path)
@@ -627,19 +633,25 @@ def import_control(session: Session, paths: Iterable[str], mapping: Optional[str
                 raise BadRecord(path, None, "date", f"{other} is also the {snap.series} snapshot of {snap.taken_on}")
             seen[(snap.series, snap.taken_on)] = path
             snapshots.append(snap)
+        if progress is not None:
+            progress("read", number, len(paths))
     result = ImportControlResult()
     touched = set()
-    for snap in snapshots:
+    for number, snap in enumerate(snapshots, start=1):
         done = importer.write(snap)
         result.snapshots.append(done)
         if done.status != "unchanged":
             touched.add(snap.series)
+        if progress is not None:
+            progress("written", number, len(snapshots))
     if touched:
         # Areas no snapshot shows any longer (a snapshot was replaced) go.
         orphans = select(ControlArea.id).where(
             ControlArea.series.in_(sorted(touched)),
             ~ControlArea.id.in_(select(control_area_snapshots.c.area_id)))
         session.execute(delete(ControlArea).where(ControlArea.id.in_(orphans)))
+        if progress is not None:
+            progress("spans", 0, 1)
         result.spans = materialize(session, series=sorted(touched))
     result.new_places = importer.new_places
     return result

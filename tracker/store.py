@@ -107,12 +107,12 @@ class Store:
             return derive_control(session), materialize(session)
 
     def import_control(self, paths: Sequence[str], mapping: Optional[str] = None, date=None,
-                       series: Optional[str] = None):
+                       series: Optional[str] = None, progress=None):
         """Import control snapshots (CSV, GeoJSON), all or nothing; see tracker.snapshots."""
         from .snapshots import import_control
 
         with self.session(writer=True) as session:
-            return import_control(session, paths, mapping=mapping, date=date, series=series)
+            return import_control(session, paths, mapping=mapping, date=date, series=series, progress=progress)
 
     def changes(self, start, end, country: Optional[str] = None, actor: Optional[str] = None) -> list[dict]:
         """Places whose holder changed between two dates, with the evidence (tracker.changes)."""
