@@ -177,3 +177,49 @@ def test_terminal_escapes_in_a_csv_are_refused(populated, tmp_path):
     assert result.returncode == 1
     assert f"{path}:2: actor1: control character U+001B" in result.stderr
     assert snapshot(url) == before
+
+
+# -- progress, on a terminal only ----------------------------------------------------------------------
+def _on_a_terminal(cmd) -> tuple[int, str]:
+    """Run ``cmd`` with its stderr on a pseudo-terminal (stdout piped); returns (exit code, what the terminal showed)."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=secondary, stdin=subprocess.DEVNULL)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed: the process is done with it
+            break
+        if not chunk:
+            break
+        shown += chunk
+    proc.stdout.read()
+    os.close(primary)
+    return proc.wait(), shown.decode("utf-8", "replace")
+
+
+def test_a_long_import_shows_its_progress_on_a_terminal_and_only_there(tmp_path, sqlite_url):
+    big = _generated(tmp_path / "big.csv", 20000, seed=5, prefix="P")
+    code, shown = _on_a_terminal(CLI + ["--db", sqlite_url, "import", "acled", str(big)])
+    assert code == 0, shown
+    updates = [line for line in shown.split("\r") if "rows/s" in line]
+    assert updates, shown  # "  12,000 rows, 9,500 rows/s", rewritten in place
+    assert "20000 inserted" in shown.replace(",", "")
+    piped = _import(f"sqlite:///{tmp_path / 'other.db'}", big)
+    # Piped, only the summary line: no progress lines, no carriage returns.
+    assert piped.returncode == 0 and "\r" not in piped.stderr and piped.stderr.count("rows/s") == 1
+
+
+def test_control_import_progress_on_a_terminal(tmp_path, sqlite_url):
+    shared = ROOT.parent / "shared" / "data" / "realworld" / "territorial_control" / "deepstatemap_raw_snapshots"
+    files = sorted(shared.glob("*.geojson"))[:5]
+    if not files:
+        pytest.skip("the DeepStateMap snapshots of ../shared are not here")
+    mapping = ROOT / "seeds" / "control-maps" / "deepstatemap.yaml"
+    code, shown = _on_a_terminal(CLI + ["--db", sqlite_url, "import", "control", "--mapping", str(mapping),
+                                        *map(str, files)])
+    assert code == 0, shown
+    assert "5/5 files read" in shown and "5/5 snapshots written" in shown and "rebuilding control spans" in shown
