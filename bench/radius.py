@@ -182,7 +182,29 @@ def bench_gazetteer(url: str, countries: list[str]) -> None:
     print(f"name matching ({len(queries):,} names and transliteration variants, by country): "
           f"{in_memory:,.0f} names/s in memory (GazetteerIndex), {in_db:,.0f} names/s through the database "
           f"(match_place); {decided / len(queries):.0%} decided without ambiguity")
+    bench_gazetteer_radius(store, [(p.latitude, p.longitude) for p in index.places.values()])
     store.close()
+
+
+def bench_gazetteer_radius(store: Store, points: list, queries: int = 200, km: float = 50.0) -> None:
+    """Gazetteer places within 50 km of random gazetteer places (dense, unlike the generated places above);
+    on PostgreSQL with PostGIS, the GiST prefilter beside the portable box."""
+    from tracker import postgis
+
+    rng = random.Random(13)
+    centres = [points[rng.randrange(len(points))] for _ in range(queries)]
+    with store.session() as session:
+        ways = [True, False] if postgis.geography_schema(session, "gazetteer_places") else [False]
+        for way in ways:
+            times, found = [], []
+            for point in centres:
+                t = time.perf_counter()
+                found.append(len(radius.gazetteer_places_within(session, point, km, postgis=way)))
+                times.append((time.perf_counter() - t) * 1000)
+            label = "PostGIS ST_DWithin (GiST)" if way else "bounding box (B-tree)"
+            print(f"gazetteer places within {km:g} km of {queries} gazetteer places, prefilter {label}: "
+                  f"median {statistics.median(times):.2f} ms; places found: median {statistics.median(found):.0f}, "
+                  f"max {max(found)}")
 
 
 def main() -> None:
