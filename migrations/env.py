@@ -15,8 +15,9 @@ config = context.config
 target_metadata = Base.metadata
 
 # Revision 0005 adds these on PostgreSQL only where PostGIS is installed; the
-# models do not name them, so autogenerate must not count them as drift.
-POSTGIS_OBJECTS = {"geog", "ix_locations_geog", "ix_gazetteer_places_geog"}
+# models do not name them, so autogenerate must not count them as drift. Nor
+# is PostGIS's own table, where an administrator put the extension in public.
+POSTGIS_OBJECTS = {"geog", "ix_locations_geog", "ix_gazetteer_places_geog", "spatial_ref_sys"}
 
 
 warnings.filterwarnings("ignore", message=r"Did not recognize type '.*geography'", category=SAWarning)

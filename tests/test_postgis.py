@@ -172,3 +172,23 @@ def test_a_user_who_may_not_create_postgis_gets_the_portable_path(pg_server):
         with admin.connect() as conn:
             conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()
+
+
+def test_postgis_an_administrator_put_in_public_is_used_where_it_is(gis_url):
+    engine = db.make_engine(gis_url)
+    with engine.connect() as conn:
+        conn.execute(text("CREATE EXTENSION postgis"))  # into public, as many servers have it
+        conn.commit()
+    db.upgrade(engine)
+    assert _extension_schema(engine) == "public"
+    assert "geog" in _columns(engine, "locations")
+    command.check(db.alembic_config(engine))  # spatial_ref_sys in public is PostGIS's, not drift
+    engine.dispose()
+    store = Store(gis_url)  # a database with spatial_ref_sys beside tracker's tables is tracker's
+    store.load([str(SEED)])
+    assert len(store.events(near="Derna", radius_km=50)) == 11
+    with store.session() as session:
+        assert radius.location_ids_within(session, radius.Center(32.76704, 22.63669, "Derna"), 1)
+        assert session.execute(text("EXPLAIN SELECT 1 FROM locations WHERE public.st_dwithin(geog, "
+                                    "public.st_makepoint(22.6, 32.7)::public.geography, 1000)")).all()
+    store.close()
