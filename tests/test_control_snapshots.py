@@ -329,3 +329,58 @@ def test_every_deepstatemap_snapshot_imports_and_the_kharkiv_timelines_show_the_
     again = run("import", "control", "--mapping", str(MAPPING), *files)
     assert again.exit_code == 0 and again.stderr.count(": unchanged") == 92
     assert snapshot(sqlite_url) == before
+
+
+def test_label_dates_read_the_ways_deepstatemap_writes_them():
+    import datetime as dt
+
+    from tracker.areas import label_dates
+
+    on = dt.date(2022, 9, 25)
+    d = dt.date
+    assert label_dates("Звільнено 25.03 /// Liberated 25.03", on) == (d(2022, 3, 25), d(2022, 3, 25))
+    assert label_dates("Звільнено 16.03-17.03 /// Liberated 16.03-17.03", on) == (d(2022, 3, 16), d(2022, 3, 17))
+    assert label_dates("Звільнено 31.03 - 02.04 /// Liberated 31.03 - 02.04", on) == (d(2022, 3, 31), d(2022, 4, 2))
+    assert label_dates("Звільнено\xa027-29.03 /// Liberated 27-29.03", on) == (d(2022, 3, 27), d(2022, 3, 29))
+    # The Ukrainian and English parts disagree: both days stand.
+    assert label_dates("Звільнено 26.06\xa0/// Liberated 23.06", on) == (d(2022, 6, 23), d(2022, 6, 26))
+    assert label_dates("Звільнено /// Liberated\xa0/// geoJSON.status.dismissed_at {{at:19.09}}", on) == (
+        d(2022, 9, 19), d(2022, 9, 19))
+    # A day.month after the map's date is last year's.
+    assert label_dates("Liberated 30.12", d(2023, 1, 5)) == (d(2022, 12, 30), d(2022, 12, 30))
+    for undated in ("Окуповано /// Occupied", "Багатокутник 11", "Zone 1.2", "31.02", None):
+        assert label_dates(undated, on) is None, undated
+
+
+def _dsm_snapshots(tmp_path, labels: dict) -> list[str]:
+    area = {"type": "Polygon", "coordinates": square(35.0, 48.0)}
+    return [str(write_collection(tmp_path / f"dsm-{day}.geojson", [feature(area, name=label)]))
+            for day, label in labels.items()]
+
+
+def test_a_dated_label_narrows_when_control_changed(testland, tmp_path):
+    files = _dsm_snapshots(tmp_path, {"2022-03-20": "Окуповано /// Occupied",
+                                      "2022-04-03": "Звільнено 25.03 /// Liberated 25.03"})
+    assert testland("import", "control", "--mapping", str(MAPPING), *files).exit_code == 0
+    rows = as_json(testland("timeline", "Testtown", "--format", "json"))
+    assert [(r["summary"], r["date"], r["until"]) for r in rows if r["what"] == "control"] == [
+        (f"held by {RUSSIA} (on the map)", "by 2022-03-20", "2022-03-25"),
+        (f"held by {UKRAINE} (on the map)", "2022-03-25", ""),
+    ]
+    # Without the label's date, 28 March would lie between two maps that disagree: "uncertain".
+    held = testland("who-held", "Testtown", "--at", "2022-03-28")
+    assert held.stdout.splitlines()[0] == f"Testtown at 2022-03-28: held: {UKRAINE}"
+    claim, = as_json(testland("who-held", "Testtown", "--at", "2022-03-28", "--format", "json"))
+    assert claim["derivation"].endswith("as 'Звільнено 25.03 /// Liberated 25.03'; the label dates it 2022-03-25")
+
+
+def test_a_label_date_the_maps_contradict_is_left_aside(testland, tmp_path):
+    # Still occupied on the 22nd, so "liberated 16-17 March" cannot date this change.
+    files = _dsm_snapshots(tmp_path, {"2022-03-20": "Окуповано /// Occupied", "2022-03-22": "Окуповано /// Occupied",
+                                      "2022-04-03": "Звільнено 16.03-17.03 /// Liberated 16.03-17.03"})
+    assert testland("import", "control", "--mapping", str(MAPPING), *files).exit_code == 0
+    rows = as_json(testland("timeline", "Testtown", "--format", "json"))
+    assert [(r["summary"], r["date"], r["until"]) for r in rows if r["what"] == "control"] == [
+        (f"held by {RUSSIA} (on the map)", "by 2022-03-20", "2022-03-23/2022-04-03"),
+        (f"held by {UKRAINE} (on the map)", "2022-03-23/2022-04-03", ""),
+    ]

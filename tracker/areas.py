@@ -19,6 +19,7 @@ columns are the indexed prefilter; shapely does the exact point-in-polygon test.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -50,6 +51,7 @@ class Run:
     first: int  # index of the first snapshot showing it
     last: int  # index of the last one
     label: Optional[str]
+    next_labels: tuple = ()  # the labels of the runs that begin on the snapshot after its last
 
 
 def _chunks(values: list, size: int = CHUNK):
@@ -96,11 +98,59 @@ def _runs(series: str, n: int, shown: dict[int, dict[tuple[int, str], Optional[s
             if i is not None:
                 start = prev = i
     runs.sort(key=lambda r: (r.first, r.actor_id, r.status))
+    starting: dict[int, list[Optional[str]]] = {}
+    for r in runs:
+        starting.setdefault(r.first, []).append(r.label)
+    for r in runs:
+        r.next_labels = tuple(starting.get(r.last + 1, ()))
     return runs
 
 
+# Zero-padded day.month, as map labels write it ("25.03", "05.04"): "Zone 1.2" is not a date.
+_DAY_MONTH = re.compile(r"(?<![\d.])(\d{2})\.(\d{2})(?:\.(\d{4}|\d{2}))?(?![\d.])")
+_DAY_BEFORE = re.compile(r"(?<![\d.])(\d{2})\s*-\s*(?=\d{2}\.(\d{2})(?![\d]))")  # the 27 of "27-31.03"
+_WIDEST_LABEL_WINDOW = dt.timedelta(days=31)
+
+
+def label_dates(label: Optional[str], shown_on: dt.date) -> Optional[tuple[dt.date, dt.date]]:
+    """The days an area's label dates it to, on a map of ``shown_on``: ``Liberated 25.03``,
+    ``Звільнено 16.03-17.03``, ``27-31.03``, ``{{at:19.09}}`` (zero-padded day.month,
+    optionally .year); None when it names no date.
+
+    Day.month without a year is the latest such day on or before the map's date.
+    Every date the label names counts (its Ukrainian and English parts may
+    disagree: "26.06 /// 23.06" gives 23..26 June); a spread over a month wide
+    is not a date of the area, and gives None.
+    """
+    if not label:
+        return None
+    text = label.replace("\xa0", " ")
+    days = []
+    found = [(d, m, y) for d, m, y in _DAY_MONTH.findall(text)] + [(d, m, "") for d, m in _DAY_BEFORE.findall(text)]
+    for d, m, y in found:
+        try:
+            if y:
+                day = dt.date(int(y) + (2000 if len(y) == 2 else 0), int(m), int(d))
+            else:
+                day = dt.date(shown_on.year, int(m), int(d))
+                if day > shown_on:
+                    day = dt.date(shown_on.year - 1, int(m), int(d))
+        except ValueError:
+            continue
+        if day <= shown_on:
+            days.append(day)
+    if not days or max(days) - min(days) > _WIDEST_LABEL_WINDOW:
+        return None
+    return min(days), max(days)
+
+
 def span_values(run: Run, snaps: list[Snap]) -> dict:
-    """The period of a run, as control span columns."""
+    """The period of a run, as control span columns.
+
+    The snapshots bound its start (after the previous one, by the first one
+    showing it); a date in the area's label (``Liberated 25.03``) narrows that
+    window when it falls inside it, and is ignored when it does not.
+    """
     first, last = snaps[run.first], snaps[run.last]
     if run.first == 0:
         start = {"start_min": None, "start_max": first.taken_on, "start_precision": None}
@@ -108,14 +158,30 @@ def span_values(run: Run, snaps: list[Snap]) -> dict:
         lo = snaps[run.first - 1].taken_on + dt.timedelta(days=1)
         start = {"start_min": lo, "start_max": first.taken_on,
                  "start_precision": "day" if lo == first.taken_on else "range"}
+    dated = label_dates(run.label, first.taken_on)
+    if dated is not None:
+        lo = max(dated[0], start["start_min"]) if start["start_min"] else dated[0]
+        hi = min(dated[1], first.taken_on)
+        if lo <= hi:
+            start = {"start_min": lo, "start_max": hi, "start_precision": "day" if lo == hi else "range"}
+        else:
+            dated = None
     if run.last == len(snaps) - 1:
         end = {"end_min": None, "end_max": None, "end_precision": None}
     else:
         lo, hi = last.taken_on + dt.timedelta(days=1), snaps[run.last + 1].taken_on
+        # It ended when what followed began: narrowed by the followers' label dates, when they all have one.
+        after = [label_dates(label, hi) for label in run.next_labels]
+        if after and None not in after:
+            lo, hi = max(lo, min(a[0] for a in after)), min(hi, max(a[1] for a in after))
+            if lo > hi:
+                lo, hi = last.taken_on + dt.timedelta(days=1), snaps[run.last + 1].taken_on
         end = {"end_min": lo, "end_max": hi, "end_precision": "day" if lo == hi else "range"}
     shown = run.last - run.first + 1
     where = f"on {first.taken_on}" if shown == 1 else f"on {shown} snapshots {first.taken_on}..{last.taken_on}"
     label = f" as {run.label!r}" if run.label else ""
+    if dated is not None:
+        label += f"; the label dates it {str(dated[0]) if dated[0] == dated[1] else f'{dated[0]}/{dated[1]}'}"
     return {**start, **end, "status": run.status, "actor_id": run.actor_id, "certainty": "reported",
             "origin": ORIGIN, "basis": f"map series {run.series}: shown {where}{label}",
             "begun_by_id": None, "ended_by_id": None, "quote": None}
