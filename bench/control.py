@@ -12,6 +12,9 @@ citing a source, then measures:
 
     python bench/control.py                  # full size (about 3 minutes to build on 2 cores)
     python bench/control.py --places 4000 --spans 100000 --db /tmp/small.db
+    python bench/control.py --db postgresql://postgres@127.0.0.1/bench   # an EMPTY database (or one it built)
+
+On PostgreSQL the full scans are forced by turning the planner's index scans off.
 """
 
 from __future__ import annotations
@@ -124,7 +127,7 @@ WINDOW_SQL = ("SELECT count(*) FROM control_spans {hint} WHERE start_min IS NOT 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="/tmp/tracker-bench-control.db")
+    parser.add_argument("--db", default="/tmp/tracker-bench-control.db", help="a SQLite file, or a database URL")
     parser.add_argument("--places", type=int, default=40_000)
     parser.add_argument("--spans", type=int, default=1_000_000)
     parser.add_argument("--actors", type=int, default=1_000)
@@ -132,20 +135,27 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4)
     args = parser.parse_args()
 
-    path = Path(args.db)
-    store = Store(f"sqlite:///{path}")
+    url = args.db if "://" in args.db else f"sqlite:///{Path(args.db)}"
+    store = Store(url)
+    sqlite = store.engine.dialect.name == "sqlite"
     with store.session() as session:
         have = session.scalar(select(func.count()).select_from(ControlSpan))
     if have != (args.spans // args.places) * args.places:
         store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        store = Store(f"sqlite:///{path}")
+        if not sqlite:
+            if have:
+                sys.exit("the benchmark needs an empty database (or one it built with the same sizes)")
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(Path(args.db)) + suffix).unlink(missing_ok=True)
+        store = Store(url)
         build(store, args.places, args.spans, args.actors, args.seed)
     with store.session() as session:
         n_spans = session.scalar(select(func.count()).select_from(ControlSpan))
         n_places = session.scalar(select(func.count()).select_from(Location))
-    print(f"SQLite {path}: {n_spans:,} control spans over {n_places:,} places")
+    print(f"{store.describe()}: {n_spans:,} control spans over {n_places:,} places")
+    hint = "NOT INDEXED" if sqlite else ""
+    explain = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
 
     rng = random.Random(args.seed + 1)
     total = (END - START).days
@@ -173,16 +183,29 @@ def main() -> None:
         print(f"  answers: {answers}")
 
         conn = session.connection()
+
+        def scanning(on: bool) -> None:  # PostgreSQL: no index may serve (SQLite says NOT INDEXED)
+            if not sqlite:
+                for setting in ("enable_indexscan", "enable_bitmapscan", "enable_indexonlyscan"):
+                    conn.exec_driver_sql(f"SET {setting} = {'off' if on else 'on'}")
+
+        def plan_of(sql: str, params: dict) -> str:
+            rows = conn.execute(text(explain + sql), params).all()
+            return " | ".join(str(r[-1]).strip() for r in rows)
+
         it3 = iter(asks)
         indexed = timed(lambda: conn.execute(text(POINT_SQL.format(hint="")),
                                              dict(zip(("loc", "day"), next(it3)))).all(), args.calls)
         it4 = iter(asks[:20])
-        scan = timed(lambda: conn.execute(text(POINT_SQL.format(hint="NOT INDEXED")),
+        scanning(True)
+        scan = timed(lambda: conn.execute(text(POINT_SQL.format(hint=hint)),
                                           dict(zip(("loc", "day"), next(it4)))).all(), 20)
+        scan_plan = plan_of(POINT_SQL.format(hint=hint), {"loc": 1, "day": START})
+        scanning(False)
         print(f"point query, indexed           {ms(indexed)}")
         print(f"point query, full scan         {ms(scan)}")
-        plan = conn.execute(text("EXPLAIN QUERY PLAN " + POINT_SQL.format(hint="")), {"loc": 1, "day": START}).all()
-        print("  plan: " + " | ".join(r[-1] for r in plan))
+        print("  plan: " + plan_of(POINT_SQL.format(hint=""), {"loc": 1, "day": START}))
+        print("  full-scan plan: " + scan_plan)
 
         month = (dt.date(2012, 5, 1), dt.date(2012, 5, 31))
         runs = timed(lambda: changes(session, month[0], month[1]), 5)
@@ -190,11 +213,12 @@ def main() -> None:
         print(f"changes 2012-05 (one month)    {ms(runs)}   -> {found:,} changes")
         window = {"lo": month[0] - dt.timedelta(days=400), "hi": month[1], "first": month[0]}
         w_index = timed(lambda: conn.execute(text(WINDOW_SQL.format(hint="")), window).all(), 5)
-        w_scan = timed(lambda: conn.execute(text(WINDOW_SQL.format(hint="NOT INDEXED")), window).all(), 5)
+        scanning(True)
+        w_scan = timed(lambda: conn.execute(text(WINDOW_SQL.format(hint=hint)), window).all(), 5)
+        scanning(False)
         print(f"window query, indexed          {ms(w_index)}")
         print(f"window query, full scan        {ms(w_scan)}")
-        plan = conn.execute(text("EXPLAIN QUERY PLAN " + WINDOW_SQL.format(hint="")), window).all()
-        print("  plan: " + " | ".join(r[-1] for r in plan))
+        print("  plan: " + plan_of(WINDOW_SQL.format(hint=""), window))
     store.close()
 
 
