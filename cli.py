@@ -94,16 +94,17 @@ def check_near(near, radius) -> None:
 
 
 def online_options(func):
-    func = click.option("--geocoder-key", envvar="TRACKER_GEOCODER_KEY", metavar="KEY",
+    # The environment variables named in the help are read by tracker.geocoding itself.
+    func = click.option("--geocoder-key", metavar="KEY",
                         help="API key (GeoNames: user name) of a geocoder that needs one "
                              "(env TRACKER_GEOCODER_KEY).")(func)
-    func = click.option("--geocoder-domain", envvar="TRACKER_GEOCODER_DOMAIN", metavar="HOST",
+    func = click.option("--geocoder-domain", metavar="HOST",
                         help="A self-hosted server for --online, e.g. your own Nominatim "
                              "(env TRACKER_GEOCODER_DOMAIN).")(func)
-    func = click.option("--geocoder", envvar="TRACKER_GEOCODER", metavar="SERVICE",
+    func = click.option("--geocoder", metavar="SERVICE",
                         help="The geopy geocoder --online asks: nominatim (default), photon, arcgis, opencage, "
                              "geonames... (env TRACKER_GEOCODER).")(func)
-    func = click.option("--user-agent", envvar="TRACKER_USER_AGENT", metavar="TEXT",
+    func = click.option("--user-agent", metavar="TEXT",
                         help="User agent sent with --online queries (env TRACKER_USER_AGENT).")(func)
     func = click.option("--online", is_flag=True,
                         help="Also ask an online geocoder (Nominatim unless --geocoder says otherwise) when the "

@@ -112,6 +112,7 @@ _DAY_BEFORE = re.compile(r"(?<![\d.])(\d{2})\s*-\s*(?=\d{2}\.(\d{2})(?![\d]))") 
 _WIDEST_LABEL_WINDOW = dt.timedelta(days=31)
 
 
+@lru_cache(maxsize=4096)  # one label stands on many places' runs
 def label_dates(label: Optional[str], shown_on: dt.date) -> Optional[tuple[dt.date, dt.date]]:
     """The days an area's label dates it to, on a map of ``shown_on``: ``Liberated 25.03``,
     ``Звільнено 16.03-17.03``, ``27-31.03``, ``{{at:19.09}}`` (zero-padded day.month,
@@ -144,6 +145,14 @@ def label_dates(label: Optional[str], shown_on: dt.date) -> Optional[tuple[dt.da
     return min(days), max(days)
 
 
+def _narrowed(lo: Optional[dt.date], hi: dt.date, dated: Optional[tuple[dt.date, dt.date]]):
+    """The window ``lo``..``hi`` (``lo`` None: open) cut to a label's days; None when they miss it."""
+    if dated is None:
+        return None
+    lo, hi = (max(dated[0], lo) if lo else dated[0]), min(dated[1], hi)
+    return (lo, hi) if lo <= hi else None
+
+
 def span_values(run: Run, snaps: list[Snap]) -> dict:
     """The period of a run, as control span columns.
 
@@ -159,13 +168,12 @@ def span_values(run: Run, snaps: list[Snap]) -> dict:
         start = {"start_min": lo, "start_max": first.taken_on,
                  "start_precision": "day" if lo == first.taken_on else "range"}
     dated = label_dates(run.label, first.taken_on)
-    if dated is not None:
-        lo = max(dated[0], start["start_min"]) if start["start_min"] else dated[0]
-        hi = min(dated[1], first.taken_on)
-        if lo <= hi:
-            start = {"start_min": lo, "start_max": hi, "start_precision": "day" if lo == hi else "range"}
-        else:
-            dated = None
+    narrowed = _narrowed(start["start_min"], first.taken_on, dated)
+    if narrowed is not None:
+        lo, hi = narrowed
+        start = {"start_min": lo, "start_max": hi, "start_precision": "day" if lo == hi else "range"}
+    else:
+        dated = None
     if run.last == len(snaps) - 1:
         end = {"end_min": None, "end_max": None, "end_precision": None}
     else:
@@ -173,9 +181,7 @@ def span_values(run: Run, snaps: list[Snap]) -> dict:
         # It ended when what followed began: narrowed by the followers' label dates, when they all have one.
         after = [label_dates(label, hi) for label in run.next_labels]
         if after and None not in after:
-            lo, hi = max(lo, min(a[0] for a in after)), min(hi, max(a[1] for a in after))
-            if lo > hi:
-                lo, hi = last.taken_on + dt.timedelta(days=1), snaps[run.last + 1].taken_on
+            lo, hi = _narrowed(lo, hi, (min(a[0] for a in after), max(a[1] for a in after))) or (lo, hi)
         end = {"end_min": lo, "end_max": hi, "end_precision": "day" if lo == hi else "range"}
     shown = run.last - run.first + 1
     where = f"on {first.taken_on}" if shown == 1 else f"on {shown} snapshots {first.taken_on}..{last.taken_on}"
