@@ -548,10 +548,20 @@ def sources(context, fmt):
 
 # -- dataset imports, history, statistics (docs/importing.md) ------------------------------
 def import_options(func):
+    func = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+                        help="json: the import's counts as one JSON object on stdout, for scripts "
+                             "(the summary line goes to stderr either way).")(func)
+    func = click.option("--as-of-export", "as_of_export", type=FUZZY_DATE, metavar="DATE",
+                        help="The export's own date, for a file whose name does not say it "
+                             "(default: its latest event). Orders its rows against other exports.")(func)
+    func = click.option("--release", metavar="YEAR", callback=_year,
+                        help="The ACLED realtime release (year) of the file's NNNNRTA ids, for a file whose "
+                             "name does not say it (default: the year most of its rows are dated).")(func)
     func = click.option("--batch-size", type=click.IntRange(min=1), default=5000, show_default=True,
                         help="Rows written per batch.")(func)
     func = click.option("--prune", is_flag=True,
-                        help="Delete the events of earlier imports that this (newer, full) file no longer has.")(func)
+                        help="The file is a full export: delete the stored events within its countries and "
+                             "recorded dates that it no longer holds (and that are older than it).")(func)
     func = click.option("--encoding", metavar="NAME",
                         help="The file's encoding (default: detected; UTF-8 with or without BOM, cp1252, mac_roman).")(func)
     func = click.option("--rejects", type=click.Path(dir_okay=False, writable=True), metavar="PATH",
@@ -561,6 +571,12 @@ def import_options(func):
                         help="Import the good rows and write the bad ones to the rejects file "
                              "(default: one bad row and nothing is written).")(func)
     return func
+
+
+def _year(ctx, param, value):
+    if value is not None and not (value.isdigit() and len(value) == 4):
+        raise click.BadParameter(f"{value!r} is not a year (e.g. 2015)", ctx, param)
+    return value
 
 
 def _progress():
@@ -588,20 +604,30 @@ def _snapshot_progress():
     return show
 
 
-def _run_import(context, dataset, file, keep_going, rejects, encoding, prune, batch_size):
+def _run_import(context, dataset, file, keep_going, rejects, encoding, prune, batch_size, release, as_of_export,
+                fmt):
     from tracker.importing import ImportOptions
 
     progress = _progress()
     options = ImportOptions(keep_going=keep_going, rejects=rejects, encoding=encoding, prune=prune,
-                            batch_size=batch_size, progress=progress)
+                            batch_size=batch_size, progress=progress, release=release,
+                            as_of_export=as_of_export.latest if as_of_export else None)
     try:
         result = context.store().import_dataset(dataset, file, options)
     finally:
         if progress is not None:
             click.echo("", err=True)
+    _report(result, fmt)
+
+
+def _report(result, fmt) -> None:
     click.echo(result.summary(), err=True)
     for line in result.warnings():
         click.echo(line, err=True)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result.record(), ensure_ascii=False))
 
 
 @cli.group("import")
@@ -622,12 +648,35 @@ def import_group():
 @import_options
 @pass_context
 @catch_errors
-def import_acled(context, file, keep_going, rejects, encoding, prune, batch_size):
+def import_acled(context, file, **options):
     """Import an ACLED export: any generation (2015 realtime files, API pulls, current exports).
+
+    The newest version of each event stands, by ACLED's timestamp or the
+    export's date, whatever order files are imported in. A deletions list
+    (event_id_cnty, deleted_timestamp) is applied as with acled-deletions.
 
     Example: tracker import acled ACLED-Libya-2015.csv --keep-going
     """
-    _run_import(context, "acled", file, keep_going, rejects, encoding, prune, batch_size)
+    _run_import(context, "acled", file, **options)
+
+
+@import_group.command("acled-deletions")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--release", metavar="YEAR", callback=_year,
+              help="The realtime release of NNNNRTA ids in the list (default: the year in the file's name).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="json: the counts as one JSON object on stdout.")
+@pass_context
+@catch_errors
+def import_acled_deletions(context, file, release, fmt):
+    """Apply ACLED's deleted-events list (CSV or JSON: event_id_cnty, deleted_timestamp).
+
+    The events are deleted with their history kept; an export older than a
+    deletion never brings the event back, a newer one that holds it does.
+
+    Example: tracker import acled-deletions acled-deleted-2024-06.csv
+    """
+    _report(context.store().import_deletions(file, release=release), fmt)
 
 
 @import_group.command("ucdp")
@@ -635,12 +684,12 @@ def import_acled(context, file, keep_going, rejects, encoding, prune, batch_size
 @import_options
 @pass_context
 @catch_errors
-def import_ucdp(context, file, keep_going, rejects, encoding, prune, batch_size):
+def import_ucdp(context, file, **options):
     """Import a UCDP GED export (the UCDP CSV or the HDX republication with its HXL row).
 
     Example: tracker import ucdp GEDEvent_v25_1.csv.gz
     """
-    _run_import(context, "ucdp", file, keep_going, rejects, encoding, prune, batch_size)
+    _run_import(context, "ucdp", file, **options)
 
 
 @import_group.command("control")

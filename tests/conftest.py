@@ -132,6 +132,50 @@ def db_url(request):
 
 
 @pytest.fixture
+def new_db(request, db_url, tmp_path):
+    """Make further empty databases on the backend of ``db_url`` (dropped after the test)."""
+    made: list[str] = []
+
+    def make() -> str:
+        if db_url.startswith("sqlite"):
+            url = f"sqlite:///{tmp_path / f'extra-{len(made)}.db'}"
+        else:
+            url = new_pg_database(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_template"))
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        if not url.startswith("sqlite"):
+            drop_pg_database(request.getfixturevalue("pg_server"), url)
+
+
+def comparable(store) -> dict:
+    """What a store says of its imported events, as it would compare between two stores.
+
+    Events by their dataset identity (not the integer ids a store hands out),
+    actors and places by their normalized names (which spelling of a name
+    became an entity's own is the first seen), and each event's history as
+    (status, what changed, version clock, export, content) lines.
+    """
+    from tracker.names import normalize_name
+
+    out = {}
+    for e in store.events():
+        if not e["external_id"]:
+            continue
+        e = dict(e)
+        e.pop("id")
+        e["place"] = normalize_name(e["place"])
+        e["actors"] = [normalize_name(a) for a in e["actors"].split("; ")]
+        e["history"] = [(h["status"], h["changed"], h["valid_from"], h["export"], h["date"], h["type"],
+                         h["fatalities_best"], h["description"])
+                        for h in store.event_history(f"{e['dataset']}:{e['key']}")]
+        out[e["key"]] = e
+    return out
+
+
+@pytest.fixture
 def store(db_url):
     from tracker import Store
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED, snapshot
+from conftest import ROOT, SEED, comparable, snapshot
 from tracker import Store
 from tracker.importing import ImportOptions
 
@@ -66,11 +66,11 @@ def event(store: Store, external_id: str) -> dict:
 def test_import_own_fixture_then_again_changes_nothing(run):
     result = run("import", "acled", str(OWN))
     assert result.exit_code == 0, result.output
-    assert "12 rows: 12 inserted, 0 updated, 0 unchanged, 0 rejected" in result.stderr
+    assert "12 rows: 12 inserted, 0 updated, 0 unchanged, 0 older than stored, 0 deleted, 0 identity conflicts, 0 rejected" in result.stderr
     before = snapshot(run.url)
     again = run("import", "acled", str(OWN))
     assert again.exit_code == 0, again.output
-    assert "12 rows: 0 inserted, 0 updated, 12 unchanged, 0 rejected" in again.stderr
+    assert "12 rows: 0 inserted, 0 updated, 12 unchanged, 0 older than stored, 0 deleted, 0 identity conflicts, 0 rejected" in again.stderr
     assert snapshot(run.url) == before
 
 
@@ -158,7 +158,7 @@ def test_keep_going_writes_the_good_rows_and_rejects_the_bad_one(run, one_bad_ro
     rejects = tmp_path / "rejects.csv"
     result = run("import", "acled", str(one_bad_row), "--keep-going", "--rejects", str(rejects))
     assert result.exit_code == 0, result.output
-    assert "12 rows: 11 inserted, 0 updated, 0 unchanged, 1 rejected" in result.stderr
+    assert "12 rows: 11 inserted, 0 updated, 0 unchanged, 0 older than stored, 0 deleted, 0 identity conflicts, 1 rejected" in result.stderr
     with open(rejects, encoding="utf-8", newline="") as fh:
         lines = list(csv.DictReader(fh))
     assert len(lines) == 1
@@ -273,11 +273,10 @@ def test_bom_and_text_inter_labels(store, tmp_path):
 
 # -- incremental: updates keep history, missing rows reported, --prune --------------------------------
 def test_newer_export_updates_in_place_and_keeps_history(store, tmp_path):
-    first = dt.datetime(2020, 1, 1, 12)
-    store.import_dataset("acled", str(OWN), ImportOptions(now=first))
+    store.import_dataset("acled", str(OWN), ImportOptions(now=dt.datetime(2020, 1, 1, 12)))
     header, rows = own_rows()
     rows[3][header.index("fatalities")] = "9"  # TST4: more deaths reported
-    rows[3][header.index("timestamp")] = "1500000000"
+    rows[3][header.index("timestamp")] = "1500000000"  # 2017-07-14 02:40:00 UTC
     newer = write_csv(tmp_path / "acled-newer.csv", header, rows)
     result = store.import_dataset("acled", str(newer), ImportOptions(now=dt.datetime(2020, 3, 1, 12)))
     assert (result.inserted, result.updated, result.unchanged) == (0, 1, 11)
@@ -286,16 +285,35 @@ def test_newer_export_updates_in_place_and_keeps_history(store, tmp_path):
     assert [h["status"] for h in history] == ["superseded", "current"]
     assert [h["fatalities_best"] for h in history] == [7, 9]
     assert history[1]["changed"] == "fatalities_best, attributes"  # attributes: the timestamp
-    assert history[0]["recorded_until"] == "2020-03-01 12:00:00"
-    assert store.event_history("TST4", as_of="2020-02")[0]["fatalities_best"] == 7
-    assert store.event_history("TST4", as_of="2020-03-01")[0]["fatalities_best"] == 9
+    # In the data's time: ACLED's timestamps, not when tracker imported the files.
+    assert history[0]["valid_from"] == "2015-06-13 00:00:00" and history[0]["valid_until"] == "2017-07-14 02:40:00"
+    assert store.event_history("TST4", as_of="2017-07-13")[0]["fatalities_best"] == 7
+    assert store.event_history("TST4", as_of="2017-07-14")[0]["fatalities_best"] == 9
 
     # the older export again: ACLED's timestamp says it is older; the newer version stays
     again = store.import_dataset("acled", str(OWN), ImportOptions(now=dt.datetime(2020, 4, 1)))
-    assert (again.updated, again.older, again.unchanged) == (0, 1, 11)
+    assert (again.updated, again.older, again.unchanged) == (0, 0, 12)  # the older version is already in history
     assert event(store, "TST4")["fatalities_best"] == 9
+    assert len(store.event_history("TST4")) == 2
 
 
+def test_the_newer_version_stands_whichever_file_comes_first(tmp_path, new_db):
+    """Same two exports, both orders: the same event content and the same history."""
+    header, rows = own_rows()
+    rows[3][header.index("fatalities")] = "9"
+    rows[3][header.index("timestamp")] = "1500000000"
+    newer = write_csv(tmp_path / "acled-newer.csv", header, rows)
+    stores = []
+    for order in ((OWN, newer), (newer, OWN)):
+        store = Store(new_db())
+        for path in order:
+            store.import_dataset("acled", str(path))
+        stores.append(store)
+        assert event(store, "TST4")["fatalities_best"] == 9
+        assert [h["fatalities_best"] for h in store.event_history("TST4")] == [7, 9]
+    assert comparable(stores[0]) == comparable(stores[1])
+    for store in stores:
+        store.close()
 def test_event_history_on_the_command_line(run, tmp_path):
     assert run("import", "acled", str(OWN)).exit_code == 0
     header, rows = own_rows()
@@ -315,18 +333,27 @@ def test_event_history_on_the_command_line(run, tmp_path):
 def test_rows_missing_from_a_newer_export_are_reported_then_pruned(run, tmp_path):
     assert run("import", "acled", str(OWN)).exit_code == 0
     header, rows = own_rows()
-    newer = write_csv(tmp_path / "without-tst7.csv", header, [r for r in rows if r[0] != "TST7"])
+    newer = write_csv(tmp_path / "without-tst7_2020-01-01.csv", header, [r for r in rows if r[0] != "TST7"])
     result = run("import", "acled", str(newer))
     assert result.exit_code == 0
-    assert "1 events of earlier imports are not in this file (within its countries and dates): TST7" in result.stderr
+    assert ("1 events of earlier imports are not in this file (within its countries and recorded dates, "
+            "and older than it): TST7; --prune deletes them") in result.stderr
     assert len(json.loads(run("events", "--format", "json").stdout)) == 12  # reported, not deleted
-    result = run("import", "acled", str(newer), "--prune")
+    result = run("import", "acled", str(newer), "--prune", "--format", "json")
     assert result.exit_code == 0, result.output
     assert "pruned 1 events" in result.stderr
+    assert json.loads(result.stdout)["deleted"] == 1
     ids = {e["external_id"] for e in json.loads(run("events", "--format", "json").stdout)}
     assert "TST7" not in ids and len(ids) == 11
     history = json.loads(run("event-history", "TST7", "--format", "json").stdout)
-    assert [h["status"] for h in history] == ["deleted"]
+    assert [h["status"] for h in history] == ["superseded", "deleted"]
+    assert history[1]["valid_from"] == "2020-01-01"  # as of the pruning export's date
+
+    # The older export again does not bring it back: the deletion is newer than its version.
+    again = json.loads(run("import", "acled", str(OWN), "--format", "json").stdout)
+    assert (again["inserted"], again["unchanged"]) == (0, 12)
+    ids = {e["external_id"] for e in json.loads(run("events", "--format", "json").stdout)}
+    assert "TST7" not in ids and len(ids) == 11
 
 
 def test_a_partial_file_does_not_report_other_countries_or_dates(store, tmp_path):

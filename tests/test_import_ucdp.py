@@ -8,12 +8,14 @@ see the README there). The whole files under ../shared are imported too
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, snapshot
 from tracker import Store
+from tracker.importing import ImportOptions
 
 DATA = ROOT / "tests" / "data" / "ucdp"
 MYANMAR = DATA / "ged191_myanmar_bangladesh_sample.csv"
@@ -39,10 +41,10 @@ def test_samples_import_and_reimport_changes_nothing(run, sample):
     expected = len(rows_of(sample))
     result = run("import", "ucdp", str(sample))
     assert result.exit_code == 0, result.output
-    assert f"{expected} rows: {expected} inserted, 0 updated, 0 unchanged, 0 rejected" in result.stderr
+    assert f"{expected} rows: {expected} inserted, 0 updated, 0 unchanged, 0 older than stored, 0 deleted, 0 identity conflicts, 0 rejected" in result.stderr
     before = snapshot(run.url)
     again = run("import", "ucdp", str(sample))
-    assert f"{expected} rows: 0 inserted, 0 updated, {expected} unchanged, 0 rejected" in again.stderr
+    assert f"{expected} rows: 0 inserted, 0 updated, {expected} unchanged, 0 older than stored, 0 deleted, 0 identity conflicts, 0 rejected" in again.stderr
     assert snapshot(run.url) == before
 
 
@@ -89,14 +91,29 @@ def test_hdx_tag_row_is_skipped_and_iso3_used(store):
     assert bangladesh["kind"] == "country" and bangladesh["country"] == "BD"
 
 
-def test_same_events_from_two_publications_update_with_history(store):
-    """The HDX file republishes GED events with an extra column: a newer version of the same rows."""
-    store.import_dataset("ucdp", str(MYANMAR))
+@pytest.mark.parametrize("hdx_first", [False, True], ids=["ged-then-hdx", "hdx-then-ged"])
+def test_same_events_from_two_publications_update_with_history(store, hdx_first):
+    """The HDX file republishes GED events with an extra column: a newer version of the same rows.
+
+    Neither file's name has a date, so each is dated by --as-of-export; the
+    newer publication stands whichever is imported first.
+    """
     shared = {r["id"] for r in rows_of(MYANMAR)} & {r["id"] for r in rows_of(HDX)}
-    result = store.import_dataset("ucdp", str(HDX))
-    assert result.updated == len(shared)
+    ged = ImportOptions(as_of_export=dt.date(2019, 6, 30))
+    hdx = ImportOptions(as_of_export=dt.date(2020, 1, 15))
+    if hdx_first:
+        store.import_dataset("ucdp", str(HDX), hdx)
+        result = store.import_dataset("ucdp", str(MYANMAR), ged)
+        assert (result.updated, result.older) == (0, len(shared))
+    else:
+        store.import_dataset("ucdp", str(MYANMAR), ged)
+        result = store.import_dataset("ucdp", str(HDX), hdx)
+        assert (result.updated, result.older) == (len(shared), 0)
     for ident in list(shared)[:3]:
-        assert [v["status"] for v in store.event_history(f"ucdp:{ident}")] == ["superseded", "current"]
+        history = store.event_history(f"ucdp:{ident}")
+        assert [v["status"] for v in history] == ["superseded", "current"]
+        assert [v["export"] for v in history] == ["2019-06-30", "2020-01-15"]
+        assert history[1]["changed"] == "attributes"  # the HDX file adds iso3
 
 
 def test_bad_row_in_the_middle(run, tmp_path):
@@ -116,7 +133,7 @@ def test_bad_row_in_the_middle(run, tmp_path):
     rejects = tmp_path / "r.csv"
     result = run("import", "ucdp", str(bad), "--keep-going", "--rejects", str(rejects))
     assert result.exit_code == 0
-    assert f"{len(rows) - 1} rows: {len(rows) - 2} inserted, 0 updated, 0 unchanged, 1 rejected" in result.stderr
+    assert f"{len(rows) - 1} rows: {len(rows) - 2} inserted, 0 updated, 0 unchanged, 0 older than stored, 0 deleted, 0 identity conflicts, 1 rejected" in result.stderr
     assert "rejected rows written to" in result.stderr
     with open(rejects, encoding="utf-8", newline="") as fh:
         assert [(r["line"], r["column"], r["id"]) for r in csv.DictReader(fh)] == [("11", "date_start", rows[10][0])]

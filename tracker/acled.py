@@ -284,11 +284,12 @@ class AcledDataset(Dataset):
             raw_date, precision = f[i_date], f[i_tp] if i_tp is not None else ""
             window = dates.get((raw_date, precision))
             if window is None:
-                window = _window(parse_acled_date(raw_date), precision)
+                day = parse_acled_date(raw_date)
+                window = (day, *_window(day, precision))
                 if len(dates) >= 100000:
                     dates.clear()
                 dates[(raw_date, precision)] = window
-            start, end, label = window
+            recorded, start, end, label = window
 
             kind1 = kind_of(f[i_in1], "inter1") if i_in1 is not None else None
             kind2 = kind_of(f[i_in2], "inter2") if i_in2 is not None else None
@@ -348,9 +349,15 @@ class AcledDataset(Dataset):
             cited = f[i_src].strip() if i_src is not None else ""
             return DatasetRow(ext, start, end, label, event_type, sub_type, actors, path, country, code,
                               lat, lon, coord_precision, None, fatalities, None, notes or None, cited or None,
-                              attributes, stamp)
+                              attributes, stamp, recorded)
 
-        return Binding(parse, hashed, header)
+        def day(f: list[str]) -> Optional[dt.date]:
+            try:
+                return parse_acled_date(f[i_date])
+            except RowError:
+                return None
+
+        return Binding(parse, hashed, header, day=day, has_stamps=i_stamp is not None)
 
 
 def _window(day: dt.date, precision: str) -> tuple[dt.date, dt.date, str]:

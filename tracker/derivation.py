@@ -135,7 +135,7 @@ def load_transfer_events(session: Session, location_ids: Optional[Iterable[int]]
         out.append(TransferEvent(
             r.id, r.key, r.external_id, r.location_id, r.date_start, r.date_end, r.date_precision, r.certainty,
             r.source_id, r.event_type, r.sub_type, r.description, kind, decision,
-            sources.get(r.id) or [r.source_id],
+            sorted({*sources.get(r.id, ()), r.source_id}),
         ))
     out.sort(key=lambda e: (e.location_id, e.date_start, e.date_end, e.id))
     return out

@@ -73,7 +73,11 @@ def participants_text(event: Event) -> str:
 
 def event_record(event: Event) -> dict:
     """An event as a flat record for output (the same keys in every format)."""
-    sources = event.sources or [event.source]
+    if event.external_scheme:
+        # A dataset event: its file, and every other export that holds the same version.
+        sources = sorted({event.source, *event.sources}, key=source_label)
+    else:
+        sources = event.sources or [event.source]
     return {
         "id": event.id,
         "key": event.key,
@@ -82,14 +86,18 @@ def event_record(event: Event) -> dict:
         "type": event.event_type,
         "sub_type": event.sub_type or "",
         "place": event.location.name if event.location else "",
-        "latitude": event.location.latitude if event.location else None,
-        "longitude": event.location.longitude if event.location else None,
+        "latitude": event.latitude if event.latitude is not None else (
+            event.location.latitude if event.location else None),
+        "longitude": event.longitude if event.longitude is not None else (
+            event.location.longitude if event.location else None),
         "actors": participants_text(event),
         "fatalities_low": event.fatalities_low,
         "fatalities_best": event.fatalities_best,
         "fatalities_high": event.fatalities_high,
         "certainty": event.certainty,
         "description": event.description or "",
+        "dataset": event.external_scheme or "",
         "external_id": event.external_id or "",
+        "release": event.external_release or "",
         "sources": [source_label(s) for s in sources],
     }

@@ -154,6 +154,12 @@ class Source(Base):
     file_name: Mapped[Optional[str]] = mapped_column(String(500))
     content_hash: Mapped[Optional[str]] = mapped_column(String(64))
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # A dataset file's own clock (Unix seconds): the export's date, from its name,
+    # --as-of-export or its latest event. NULL when each row carries its own
+    # timestamp and the file names no date. Versions are ordered by it, never by
+    # loaded_at (tracker.versions).
+    export_stamp: Mapped[Optional[int]] = mapped_column(BigInteger)
+    release: Mapped[Optional[str]] = mapped_column(String(20))  # an ACLED realtime release ("2015")
 
     @property
     def grading(self) -> Optional[str]:
@@ -281,10 +287,13 @@ class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("source_id", "key"),
-        UniqueConstraint("external_scheme", "external_id"),
+        UniqueConstraint("external_scheme", "external_key"),
+        Index("ix_events_external_scheme_external_id", "external_scheme", "external_id"),
         CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
         CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="date_precision"),
         CheckConstraint("date_end >= date_start", name="date_order"),
+        CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"),
+        CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude"),
         CheckConstraint(
             "(fatalities_low IS NULL OR fatalities_low >= 0) AND (fatalities_best IS NULL OR fatalities_best >= 0)"
             " AND (fatalities_high IS NULL OR fatalities_high >= 0)",
@@ -298,13 +307,23 @@ class Event(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(200))
     external_scheme: Mapped[Optional[str]] = mapped_column(String(20))
+    # The dataset's id as written (2460RTA, LBY1234, 214797) ...
     external_id: Mapped[Optional[str]] = mapped_column(String(100))
+    # ... the release it is unique in (ACLED realtime ids: "2015"; NULL for global ids) ...
+    external_release: Mapped[Optional[str]] = mapped_column(String(20))
+    # ... and the identity they make (tracker.identity): "2460RTA@2016", "LBY1234".
+    external_key: Mapped[Optional[str]] = mapped_column(String(200))
     date_start: Mapped[dt.date] = mapped_column(Date)
     date_end: Mapped[dt.date] = mapped_column(Date)
     date_precision: Mapped[str] = mapped_column(String(10), default="day")
     event_type: Mapped[str] = mapped_column(String(100), index=True)
     sub_type: Mapped[Optional[str]] = mapped_column(String(100))
     location_id: Mapped[Optional[int]] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    # The event's own point where its source gives one (a dataset row's coordinates);
+    # NULL: the point of its place. The place's point is whichever a source gave first.
+    latitude: Mapped[latitude]
+    longitude: Mapped[longitude]
+    coord_precision: Mapped[Optional[str]] = mapped_column(String(10))
     fatalities_low: Mapped[Optional[int]] = mapped_column(Integer)
     fatalities_best: Mapped[Optional[int]] = mapped_column(Integer)
     fatalities_high: Mapped[Optional[int]] = mapped_column(Integer)
@@ -335,17 +354,21 @@ class EventActor(Base):
     actor: Mapped[Actor] = relationship()
 
 
-REVISION_CHANGES = ("updated", "deleted")
+REVISION_CHANGES = ("version", "deleted")
 
 
 class DatasetRecord(Base):
     """What an imported dataset row says beyond the event itself, and its fingerprint.
 
-    One per event imported from ACLED or UCDP: the per-event source text (ACLED
-    ``source``, UCDP ``source_article``), the dataset's other columns as JSON,
-    the content hash that lets a re-import skip unchanged rows, ACLED's
-    ``timestamp``, and when this version was recorded. Earlier versions are
-    :class:`EventRevision` rows.
+    One per event imported from ACLED or UCDP, for the version that stands:
+    the per-event source text (ACLED ``source``, UCDP ``source_article``), the
+    dataset's other columns as JSON, the content hash that lets a re-import
+    skip unchanged rows, the version's clock (``stamp``: ACLED's ``timestamp``,
+    else the export's date; the export's own is its source's), the date the
+    dataset records (``recorded_date``: ACLED ``event_date`` before its
+    precision widens it; UCDP ``date_start``), and the newest deletion of the
+    event that did not stand (``deleted_stamp``). Every other version, and
+    every deletion, is an :class:`EventRevision` row.
     """
 
     __tablename__ = "dataset_records"
@@ -354,7 +377,9 @@ class DatasetRecord(Base):
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     content_hash: Mapped[str] = mapped_column(String(32))
-    stamp: Mapped[Optional[int]] = mapped_column(BigInteger)
+    stamp: Mapped[int] = mapped_column(BigInteger)
+    recorded_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    deleted_stamp: Mapped[Optional[int]] = mapped_column(BigInteger)
     country: Mapped[Optional[str]] = mapped_column(String(100))
     cited: Mapped[Optional[str]] = mapped_column(Text)
     attributes: Mapped[Optional[str]] = mapped_column(Text)
@@ -362,24 +387,58 @@ class DatasetRecord(Base):
 
 
 class EventRevision(Base):
-    """An earlier version of an imported event: what the dataset said from ``recorded_from``
-    until ``recorded_until``, when a newer export changed (or a pruning import deleted) it."""
+    """A version of an imported event other than the one that stands, or a deletion of it.
+
+    ``change`` is ``version`` (what an export said, with the version's clocks
+    and content) or ``deleted`` (an ACLED deletion, or a pruning export that no
+    longer held it; ``stamp`` is when). Rows are kept by identity
+    (``external_scheme``, ``external_key``) so that the history of a deleted
+    event survives it. ``recorded_at`` is when tracker wrote the row (the
+    wall clock; it orders nothing).
+    """
 
     __tablename__ = "event_revisions"
     __table_args__ = (
         CheckConstraint(_in("change", REVISION_CHANGES), name="change"),
         Index("ix_event_revisions_external_scheme_external_id", "external_scheme", "external_id"),
+        Index("ix_event_revisions_external_scheme_external_key", "external_scheme", "external_key"),
     )
 
     id: Mapped[intpk]
     event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     external_scheme: Mapped[str] = mapped_column(String(20))
     external_id: Mapped[str] = mapped_column(String(100))
-    source_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
-    recorded_from: Mapped[dt.datetime] = mapped_column(DateTime)
-    recorded_until: Mapped[dt.datetime] = mapped_column(DateTime)
+    external_release: Mapped[Optional[str]] = mapped_column(String(20))
+    external_key: Mapped[str] = mapped_column(String(200))
+    source_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
     change: Mapped[str] = mapped_column(String(10))
-    content: Mapped[str] = mapped_column(Text)  # JSON: the version as tracker.revisions writes it
+    stamp: Mapped[int] = mapped_column(BigInteger)
+    content_hash: Mapped[Optional[str]] = mapped_column(String(32))
+    country: Mapped[Optional[str]] = mapped_column(String(100))
+    recorded_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    content: Mapped[Optional[str]] = mapped_column(Text)  # JSON: the version as tracker.revisions writes it
+
+
+class DatasetCoverage(Base):
+    """What a pruning import said is the whole of a dataset: its countries and recorded dates.
+
+    An event of those countries and dates that the export does not hold is
+    deleted as of the export's clock, also when the event arrives later from
+    an older export (so the order of imports does not matter).
+    """
+
+    __tablename__ = "dataset_coverages"
+    __table_args__ = (UniqueConstraint("source_id", "external_release"),)
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    external_scheme: Mapped[str] = mapped_column(String(20))
+    external_release: Mapped[Optional[str]] = mapped_column(String(20))
+    first_date: Mapped[dt.date] = mapped_column(Date)
+    last_date: Mapped[dt.date] = mapped_column(Date)
+    countries: Mapped[str] = mapped_column(Text)  # JSON list of the dataset's country names
+    stamp: Mapped[int] = mapped_column(BigInteger)
 
 
 class ControlSpan(Base):

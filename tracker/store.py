@@ -202,28 +202,42 @@ class Store:
 
     # -- dataset imports, merges, statistics (docs/importing.md) ----------------------
     def import_dataset(self, dataset: str, path: str, options=None):
-        """Import an ACLED or UCDP export (``dataset`` "acled" or "ucdp"); see tracker.importing."""
+        """Import an ACLED or UCDP export (``dataset`` "acled" or "ucdp"); see tracker.importing.
+
+        An ACLED deletions list (``event_id_cnty``, ``deleted_timestamp``) given
+        as an export is imported as one (:meth:`import_deletions`).
+        """
         from .datafiles import inspect_file
         from .importing import ImportOptions, dataset_named, import_file
 
         importer, options = dataset_named(dataset), options or ImportOptions()
+        if dataset == "acled":
+            from .deletions import looks_like_deletions
+
+            if looks_like_deletions(path):
+                return self.import_deletions(path, release=options.release, now=options.now)
         info = inspect_file(path, options.encoding)  # the first pass, before taking the write lock
         with self.session(writer=True) as session:
             result = import_file(session.connection(), importer, path, options, info)
-            self._control_after_import(session, result)  # control derived from territory transfers
+            self._rederive(session, result.touched_places)
+            return result
+
+    def import_deletions(self, path: str, release: Optional[str] = None, now=None):
+        """Apply an ACLED deleted-events list (CSV or JSON); see tracker.deletions."""
+        from .deletions import import_deletions
+
+        with self.session(writer=True) as session:
+            result = import_deletions(session.connection(), path, release=release, now=now)
+            self._rederive(session, result.touched_places)
             return result
 
     @staticmethod
-    def _control_after_import(session: Session, result) -> None:
-        from sqlalchemy import select
+    def _rederive(session: Session, places) -> None:
+        """Control derived again at every place where a changed transfer event was or is."""
+        if places:
+            from .derivation import derive_control
 
-        from .derivation import derive_for_sources
-        from .models import Source
-
-        source_id = session.scalar(select(Source.id).where(Source.key == getattr(result, "source_key", None)))
-        if source_id is not None and (getattr(result, "inserted", 1) or getattr(result, "updated", 1)
-                                      or getattr(result, "pruned", 0)):
-            derive_for_sources(session, [source_id])
+            derive_control(session, places)
 
     def event_history(self, ident: str, as_of=None) -> list[dict]:
         """The versions of an imported event (``#ID``, ``LBY1234``, ``ucdp:12345``), or the one held at a date."""

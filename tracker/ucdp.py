@@ -215,9 +215,15 @@ class UcdpDataset(Dataset):
             cited = f[i_article].strip() if i_article is not None else ""
             return DatasetRow(ext, start, end, window_precision(start, end), event_type, sub_type, actors, path,
                               country or None, code, lat, lon, precision, low, best, high, description,
-                              cited or None, attributes, None)
+                              cited or None, attributes, None, start)
 
-        return Binding(parse, hashed, header)
+        def day(f: list[str]) -> Optional[dt.date]:
+            try:
+                return _date(f[i_start], "date_start")
+            except RowError:
+                return None
+
+        return Binding(parse, hashed, header, day=day)
 
 
 def _count(text: str, column: str) -> Optional[int]:
