@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from contextlib import contextmanager
 
 from alembic import context
 from sqlalchemy.exc import SAWarning
@@ -28,6 +29,31 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 def _configure_and_run(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        with _foreign_keys_off(connection):
+            _run(connection)
+    else:
+        _run(connection)
+
+
+@contextmanager
+def _foreign_keys_off(connection):
+    """SQLite batch migrations copy a table and drop the old one: with foreign keys on, the drop would
+    cascade to every row that refers to it (SQLite's advice: switch them off, check after)."""
+    raw = connection.connection.dbapi_connection
+    if connection.in_transaction():
+        connection.commit()
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows that refer to missing ones: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

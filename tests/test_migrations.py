@@ -1,5 +1,7 @@
 """The schema exists only through Alembic, and the migrations match the models."""
 
+import json
+
 import pytest
 from alembic import command
 from alembic.util.exc import CommandError
@@ -82,4 +84,74 @@ def test_history_lists_the_initial_revision(run):
 def test_schema_head_constant_matches_alembic(sqlite_url):
     engine = db.make_engine(sqlite_url)
     assert db.SCHEMA_HEAD == db.head_revision(engine)
+    engine.dispose()
+
+
+def _old_store(url):
+    """A store as tracker wrote it at revision 0005: the 2016 realtime file's 2460RTA had overwritten
+    the 2015 file's (its version kept as a revision), and a pruned event's last version."""
+    engine = db.make_engine(url)
+    db.upgrade(engine, "0005")
+    now = "2026-11-30 12:00:00"
+    with engine.begin() as conn:
+        sql = conn.exec_driver_sql
+        for sid, name in ((1, "ACLED-All-Africa-File_20150201-to-20150228_csv.csv"),
+                          (2, "ACLED-All-Africa-File_20160101-to-20160528_csv.csv")):
+            sql("INSERT INTO sources (id, key, kind, title, file_name, loaded_at) VALUES "
+                f"({sid}, 'acled:{sid}', 'dataset', 'ACLED export {name}', '/data/{name}', '{now}')")
+        sql("INSERT INTO locations (id, name, kind, country_code) VALUES (1, 'Congo', 'country', 'CD'), "
+            "(2, 'Bunia', 'town', 'CD'), (3, 'Egypt', 'country', 'EG'), (4, 'Abu Sunbul', 'town', 'EG')")
+        sql("UPDATE locations SET parent_id = 1 WHERE id = 2")
+        sql("UPDATE locations SET parent_id = 3 WHERE id = 4")
+        sql("INSERT INTO actors (id, name, kind) VALUES (1, 'Protesters (Egypt)', 'protesters'), "
+            "(2, 'Mai-Mai Militia', 'political militia')")
+        sql("INSERT INTO events (id, source_id, key, external_scheme, external_id, date_start, date_end, "
+            "date_precision, event_type, location_id, fatalities_best, certainty, description) VALUES "
+            "(1, 2, '2460RTA', 'acled', '2460RTA', '2016-02-22', '2016-02-22', 'day', 'Protests', 4, 0, 'reported', "
+            "'A protest in Abu Sunbul.')")
+        sql("INSERT INTO event_actors (event_id, actor_id, role, position) VALUES (1, 1, 'actor1', 0)")
+        sql("INSERT INTO dataset_records (event_id, content_hash, stamp, country, recorded_at) VALUES "
+            f"(1, 'h2016', NULL, 'Egypt', '{now}')")
+        bunia = {"external_id": "2460RTA", "date": "2015-02-22", "event_type": "Battles", "sub_type": "Armed clash",
+                 "place": "Congo > Bunia", "location_id": 2, "actors": ["actor1: Mai-Mai Militia"],
+                 "fatalities_low": None, "fatalities_best": 2, "fatalities_high": None,
+                 "description": "Clashes near Bunia.", "cited": "Radio Okapi", "attributes": {"year": "2015"},
+                 "stamp": None, "content_hash": "h2015"}
+        pruned = dict(bunia, external_id="2461RTA", date="2015-02-23", content_hash="h2461")
+        for rid, ext, change, content in ((1, "2460RTA", "updated", bunia), (2, "2461RTA", "deleted", pruned)):
+            sql("INSERT INTO event_revisions (id, event_id, external_scheme, external_id, source_id, recorded_from, "
+                f"recorded_until, change, content) VALUES ({rid}, {1 if rid == 1 else 'NULL'}, 'acled', '{ext}', 1, "
+                f"'2026-11-29 10:00:00', '{now}', '{change}', '{json.dumps(content)}')")
+        if conn.dialect.name == "postgresql":
+            for table in ("sources", "locations", "actors", "events", "event_revisions"):
+                sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    engine.dispose()
+
+
+def test_0006_separates_realtime_events_an_earlier_version_merged(db_url):
+    from tracker import Store
+
+    _old_store(db_url)
+    engine = db.make_engine(db_url)
+    db.upgrade(engine)  # what `tracker db upgrade` does
+    engine.dispose()
+    store = Store(db_url)
+    events = sorted((e["external_id"], e["release"], e["place"], e["fatalities_best"], e["actors"])
+                    for e in store.events())
+    assert events == [("2460RTA", "2015", "Bunia", 2, "actor1: Mai-Mai Militia"),
+                      ("2460RTA", "2016", "Abu Sunbul", 0, "actor1: Protesters (Egypt)")]
+    assert [(h["status"], h["valid_from"]) for h in store.event_history("2460RTA@2015")] == [("current", "2015-02-28")]
+    assert [(h["status"], h["valid_from"]) for h in store.event_history("2460RTA@2016")] == [("current", "2016-05-28")]
+    assert [h["status"] for h in store.event_history("2461RTA")] == ["superseded", "deleted"]
+    assert [e["external_id"] for e in store.events(start="2015-02-01", end="2015-02-28")] == ["2460RTA"]
+    store.close()
+
+
+def test_0006_downgrade_refuses_what_the_older_schema_cannot_hold(db_url):
+    _old_store(db_url)
+    engine = db.make_engine(db_url)
+    db.upgrade(engine)
+    with pytest.raises(Exception, match="2460RTA|dataset ids are held by several events"):
+        db.downgrade(engine, "0005")
+    assert db.current_revision(engine) == db.SCHEMA_HEAD
     engine.dispose()

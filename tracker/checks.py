@@ -19,6 +19,9 @@ Warnings:
   while the government held it).
 * ``order-vs-notes`` — a transfer event whose actor order and notes disagree
   about who took the ground; the line says whom the derived span credits.
+* ``identity-conflict`` — one dataset id (in one release) under which imports
+  found different events (another country, or dates more than a year apart);
+  tracker keeps each as an event of its own (docs/importing.md, "Identity").
 """
 
 from __future__ import annotations
@@ -27,12 +30,12 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from .control import SPAN_PERIOD_COLUMNS, SpanPeriod, period_text
 from .derivation import load_transfer_events
-from .models import Actor, ActorRelation, ControlSpan, Location, control_sources
+from .models import Actor, ActorRelation, ControlSpan, DatasetRecord, Event, Location, control_sources
 
 _EARLY, _LATE = dt.date.min, dt.date.max
 LINKED_KINDS = ("affiliate_of", "member_of", "controlled_by", "successor_of", "allied_with")
@@ -89,6 +92,7 @@ def check(session: Session) -> list[Finding]:
     findings += _overlaps(spans, _linked(session))
     findings += _lifetimes(session, spans)
     findings += _transfers(session, spans)
+    findings += _identity_conflicts(session)
     findings.sort(key=lambda f: (f.level != "error", f.code, f.place, f.message))
     return findings
 
@@ -204,6 +208,35 @@ def _transfers(session: Session, spans: list[_S]) -> list[Finding]:
                                f"event {e.label} ({when}, {e.sub_type or e.event_type}): actor 1 is {first}, but "
                                f"the notes say otherwise (\u201c{t.notes_quote}\u201d); the derived span credits "
                                f"{credited} ({t.certainty})", [], e.label))
+    return out
+
+
+def _identity_conflicts(session: Session) -> list[Finding]:
+    shared = (select(Event.external_scheme, Event.external_release, Event.external_id)
+              .where(Event.external_scheme.is_not(None))
+              .group_by(Event.external_scheme, Event.external_release, Event.external_id)
+              .having(func.count() > 1).subquery())
+    rows = session.execute(
+        select(Event.id, Event.external_scheme, Event.external_release, Event.external_id, Event.external_key,
+               DatasetRecord.country, DatasetRecord.recorded_date, Location.name)
+        .join(shared, (shared.c.external_scheme == Event.external_scheme)
+              & (shared.c.external_id == Event.external_id)
+              & ((shared.c.external_release == Event.external_release)
+                 | (shared.c.external_release.is_(None) & Event.external_release.is_(None))))
+        .outerjoin(DatasetRecord, DatasetRecord.event_id == Event.id)
+        .outerjoin(Location, Location.id == Event.location_id)
+        .order_by(Event.external_scheme, Event.external_id, Event.external_release, Event.id)).all()
+    groups: dict[tuple, list] = {}
+    for r in rows:
+        groups.setdefault((r.external_scheme, r.external_release, r.external_id), []).append(r)
+    out = []
+    for (scheme, release, ext), events in groups.items():
+        scope = f" (realtime release {release})" if release else ""
+        listed = "; ".join(f"#{e.id} {e.country or '?'} {e.recorded_date or '?'} ({e.name or 'no place'})"
+                           for e in events)
+        out.append(Finding("warning", "identity-conflict", events[0].name or ext,
+                           f"{scheme.upper()} id {ext}{scope} names {len(events)} different events, kept apart: "
+                           f"{listed}", [], events[0].external_key or ext))
     return out
 
 

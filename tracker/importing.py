@@ -480,7 +480,7 @@ class _Importer:
             with _fewer_collections():
                 self._stream(started)
             self._link_sources()
-            if had_history:
+            if had_history or self.options.prune:
                 self._not_in_file()
             self._settle_source()
         finally:
@@ -832,7 +832,7 @@ class _Importer:
             if isinstance(match, _Gone):
                 if version in match.versions:
                     self.seen_keys.add(key)
-                    result.unchanged += 1  # already in its history
+                    result.older += 1  # already in the history of an event that does not stand (deleted)
                     continue
                 tombs = self._covered_by(release, row, version, match.sources)
                 deletions = [*match.deletions, *(c.stamp for c in tombs)]
