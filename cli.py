@@ -88,6 +88,13 @@ def near_options(func):
     return func
 
 
+def horizon_option(func):
+    return click.option(
+        "--horizon", type=click.IntRange(min=0), metavar="DAYS",
+        help="Days after its newest evidence that an open claim stays 'held' before it is 'stale' (default: 90 for "
+             "claims derived from events or reported; after a map series' last snapshot, the series' interval).")(func)
+
+
 def check_near(near, radius) -> None:
     if (near is None) != (radius is None):
         raise click.UsageError("use --near and --radius together")
@@ -164,7 +171,8 @@ def catch_errors(func):
     return wrapper
 
 
-CLAIM_COLUMNS = ["place", "holder", "status", "from", "until", "certainty", "boundary", "sources"]
+CLAIM_COLUMNS = ["place", "holder", "status", "from", "until", "evidence", "evidence_age_days", "certainty",
+                 "sources"]
 TABLE_COLUMNS = {
     "who-held": CLAIM_COLUMNS + ["origin"],
     "changes": ["date", "place", "from", "to", "evidence", "sources"],
@@ -313,10 +321,11 @@ def export(context, everything, output):
 @click.option("--prefer", type=PREFERENCE,
               help="When sources disagree, answer from the best-graded, the latest, or the named source "
                    "(every claim is still listed).")
+@horizon_option
 @format_option(FORMATS + ("geojson",))
 @pass_context
 @catch_errors
-def who_held(context, place, at, near, radius, prefer, fmt):
+def who_held(context, place, at, near, radius, prefer, horizon, fmt):
     """Who held PLACE (a name or LAT,LON) at a date, with status, period and sources.
 
     With --near PLACE|LAT,LON --radius KM instead of PLACE: who held each place
@@ -334,7 +343,7 @@ def who_held(context, place, at, near, radius, prefer, fmt):
         answer = context.store().who_held_near(near, radius, at)
         emit(answer.records, fmt, answer.headline, columns=["distance_km", "asked", "answer"] + CLAIM_COLUMNS)
         return
-    answer = context.store().who_held(place, at, prefer=prefer)
+    answer = context.store().who_held(place, at, prefer=prefer, horizon=horizon)
     emit(answer.records, fmt, answer.headline)
 
 
@@ -342,15 +351,16 @@ def who_held(context, place, at, near, radius, prefer, fmt):
 @click.argument("actor")
 @click.option("--at", "at", type=FUZZY_DATE, required=True, help="The date.")
 @click.option("--include-affiliates", is_flag=True, help="Also what its affiliates and members held.")
+@horizon_option
 @format_option(FORMATS + ("geojson",))
 @pass_context
 @catch_errors
-def held_by(context, actor, at, include_affiliates, fmt):
-    """What ACTOR held (or contested) at a date.
+def held_by(context, actor, at, include_affiliates, horizon, fmt):
+    """What ACTOR held (or contested) at a date; claims without fresh evidence are stale.
 
     Example: tracker held-by "MSC Derna" --at 2015-06-20
     """
-    answer = context.store().held_by(actor, at, include_affiliates)
+    answer = context.store().held_by(actor, at, include_affiliates, horizon=horizon)
     emit(answer.records, fmt, answer.headline)
 
 

@@ -58,6 +58,9 @@ def _run(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        # tracker opens SQLite transactions itself (tracker.db), so a migration that fails
+        # leaves the schema as it was, as on PostgreSQL.
+        transactional_ddl=True,
         compare_type=True,
         include_object=include_object,
     )

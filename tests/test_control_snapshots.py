@@ -92,8 +92,14 @@ def test_a_sequence_of_snapshots_gives_exactly_the_run_length_spans(testland, tm
     assert held[0]["sources"] == ["Control snapshot snapshot 2022-01-01", "Control snapshot snapshot 2022-01-02"]
     between = as_json(testland("who-held", "Testtown", "--at", "2022-01-04", "--format", "json"))
     assert {r["answer"] for r in between} == {"uncertain"}
+    # After the last map: held as of that map within the series' usual interval (here 2 days), stale beyond it.
+    soon = testland("who-held", "Testtown", "--at", "2022-01-06")
+    assert soon.stdout.splitlines()[0] == "Testtown at 2022-01-06: held: Beta Front (as of the last map 2022-01-05)"
     after = testland("who-held", "Testtown", "--at", "2022-02-01")
-    assert after.stdout.splitlines()[0] == "Testtown at 2022-02-01: held: Beta Front"
+    assert after.stdout.splitlines()[0] == ("Testtown at 2022-02-01: stale: no evidence within the horizon "
+                                            "(Beta Front: as of the last map 2022-01-05, 27 days before; horizon 2 days)")
+    longer = testland("who-held", "Testtown", "--at", "2022-02-01", "--horizon", "30")
+    assert longer.stdout.splitlines()[0] == "Testtown at 2022-02-01: held: Beta Front (as of the last map 2022-01-05)"
     # A place outside every area gets no map claim.
     assert "no control recorded" in testland("who-held", "Farvillage", "--at", "2022-01-01").stdout
 

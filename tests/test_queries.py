@@ -135,7 +135,7 @@ def test_ancestor_and_divided(tmp_path, loaded):
     report = tmp_path / "h.yaml"
     report.write_text(textwrap.dedent("""\
         format: tracker-report/1
-        report: {id: hier, title: Hierarchy}
+        report: {id: hier, title: Hierarchy, published: "2015-05"}
         places:
           - {id: d, name: Testshire, kind: admin1, country: LY}
           - {id: c, name: Testford, kind: city, parent: d}

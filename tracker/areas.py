@@ -52,6 +52,8 @@ class Run:
     last: int  # index of the last one
     label: Optional[str]
     next_labels: tuple = ()  # the labels of the runs that begin on the snapshot after its last
+    certainty: str = "reported"  # lower when its first snapshot's label hedges
+    hedge: Optional[str] = None  # the hedging words of that label
 
 
 def _chunks(values: list, size: int = CHUNK):
@@ -81,8 +83,8 @@ def snapshots_by_series(session: Session, series: Optional[Iterable[str]] = None
     return out
 
 
-def _runs(series: str, n: int, shown: dict[int, dict[tuple[int, str], Optional[str]]]) -> list[Run]:
-    """Run-length over snapshot indexes: ``shown[i]`` maps (actor, status) to a label."""
+def _runs(series: str, n: int, shown: dict[int, dict[tuple[int, str], tuple]]) -> list[Run]:
+    """Run-length over snapshot indexes: ``shown[i]`` maps (actor, status) to (label, certainty, hedge)."""
     by_pair: dict[tuple[int, str], list[int]] = {}
     for i in sorted(shown):
         for pair in shown[i]:
@@ -94,7 +96,8 @@ def _runs(series: str, n: int, shown: dict[int, dict[tuple[int, str], Optional[s
             if i is not None and i == prev + 1:
                 prev = i
                 continue
-            runs.append(Run(series, actor_id, status, start, prev, shown[start][(actor_id, status)]))
+            label, certainty, hedge = shown[start][(actor_id, status)]
+            runs.append(Run(series, actor_id, status, start, prev, label, certainty=certainty, hedge=hedge))
             if i is not None:
                 start = prev = i
     runs.sort(key=lambda r: (r.first, r.actor_id, r.status))
@@ -107,7 +110,8 @@ def _runs(series: str, n: int, shown: dict[int, dict[tuple[int, str], Optional[s
 
 
 # Zero-padded day.month, as map labels write it ("25.03", "05.04"): "Zone 1.2" is not a date.
-_DAY_MONTH = re.compile(r"(?<![\d.])(\d{2})\.(\d{2})(?:\.(\d{4}|\d{2}))?(?![\d.])")
+# A full stop after it ends a sentence ("Начебто звільнено 26.03. Читайте опис"): still a date.
+_DAY_MONTH = re.compile(r"(?<![\d.])(\d{2})\.(\d{2})(?:\.(\d{4}|\d{2}))?(?!\d|\.\d)")
 _DAY_BEFORE = re.compile(r"(?<![\d.])(\d{2})\s*-\s*(?=\d{2}\.(\d{2})(?![\d]))")  # the 27 of "27-31.03"
 _WIDEST_LABEL_WINDOW = dt.timedelta(days=31)
 
@@ -188,16 +192,20 @@ def span_values(run: Run, snaps: list[Snap]) -> dict:
     label = f" as {run.label!r}" if run.label else ""
     if dated is not None:
         label += f"; the label dates it {str(dated[0]) if dated[0] == dated[1] else f'{dated[0]}/{dated[1]}'}"
-    return {**start, **end, "status": run.status, "actor_id": run.actor_id, "certainty": "reported",
+        if run.hedge:
+            label += " (a hedged date)"
+    if run.hedge:
+        label += f"; the label hedges (\u201c{run.hedge}\u201d): {run.certainty}"
+    return {**start, **end, "status": run.status, "actor_id": run.actor_id, "certainty": run.certainty,
             "origin": ORIGIN, "basis": f"map series {run.series}: shown {where}{label}",
-            "begun_by_id": None, "ended_by_id": None, "quote": None}
+            "begun_by_id": None, "ended_by_id": None, "quote": None, "reading": None}
 
 
 # -- which areas contain which points ------------------------------------------------------
 def _area_rows(session: Session, series: str, lat: Optional[float] = None, lon: Optional[float] = None,
                location_ids: Optional[list[int]] = None):
     cols = (ControlArea.id, ControlArea.actor_id, ControlArea.status, ControlArea.label, ControlArea.location_id,
-            ControlArea.geometry, ControlArea.shape_hash)
+            ControlArea.geometry, ControlArea.shape_hash, ControlArea.certainty, ControlArea.hedge)
     query = select(*cols).where(ControlArea.series == series)
     if lat is not None:
         inside = and_(ControlArea.min_lon <= lon, ControlArea.max_lon >= lon,
@@ -231,9 +239,14 @@ def point_runs(session: Session, lat: float, lon: float, location_id: Optional[i
         shown: dict[int, dict[tuple[int, str], Optional[str]]] = {}
         for r in containing:
             for snapshot_id in links.get(r.id, []):
-                shown.setdefault(index[snapshot_id], {}).setdefault((r.actor_id, r.status), r.label)
+                shown.setdefault(index[snapshot_id], {}).setdefault((r.actor_id, r.status), _shown(r))
         out.extend((run, snaps) for run in _runs(series, len(snaps), shown))
     return out
+
+
+def _shown(row) -> tuple:
+    """What a run needs of an area: its label, and the certainty and hedge the label gives."""
+    return row.label, row.certainty, row.hedge
 
 
 def _contains(row, lat: float, lon: float) -> bool:
@@ -261,8 +274,8 @@ def _views(session: Session, runs: list[tuple[Run, list[Snap]]], place) -> list:
             id=None, location_id=getattr(place, "id", None), actor_id=run.actor_id, status=values["status"],
             start_min=values["start_min"], start_max=values["start_max"], start_precision=values["start_precision"],
             end_min=values["end_min"], end_max=values["end_max"], end_precision=values["end_precision"],
-            origin=ORIGIN, certainty="reported", quote=None, basis=values["basis"],
-            source_id=snaps[run.first].source_id, location=place,
+            origin=ORIGIN, certainty=values["certainty"], quote=None, basis=values["basis"],
+            source_id=snaps[run.first].source_id, reading=None, location=place,
             actor=ActorRef(run.actor_id, actor_names.get(run.actor_id, f"#{run.actor_id}")), sources=cited,
         ))
     return views
@@ -369,13 +382,13 @@ def materialize(session: Session, series: Optional[Iterable[str]] = None,
                 r = polygons[ai]
                 for snapshot_id in links.get(r.id, []):
                     shown.setdefault(places[pi].id, {}).setdefault(index[snapshot_id], {}).setdefault(
-                        (r.actor_id, r.status), r.label)
+                        (r.actor_id, r.status), _shown(r))
         for r in owned:
             if scope is not None and r.location_id not in scope:
                 continue
             for snapshot_id in links.get(r.id, []):
                 shown.setdefault(r.location_id, {}).setdefault(index[snapshot_id], {}).setdefault(
-                    (r.actor_id, r.status), r.label)
+                    (r.actor_id, r.status), _shown(r))
         wanted = []
         for location_id, by_snapshot in shown.items():
             for run in _runs(name, len(snaps), by_snapshot):

@@ -19,6 +19,9 @@ Warnings:
   while the government held it).
 * ``order-vs-notes`` — a transfer event whose actor order and notes disagree
   about who took the ground; the line says whom the derived span credits.
+* ``note-vs-coding`` — a transfer event coded as a change of territory whose
+  notes say the gain did not last (a raid: "briefly took over", "withdrew
+  again"); the line quotes the phrases and says how the derived span ends.
 * ``identity-conflict`` — one dataset id (in one release) under which imports
   found different events (another country, or dates more than a year apart);
   tracker keeps each as an event of its own (docs/importing.md, "Identity").
@@ -201,6 +204,18 @@ def _transfers(session: Session, spans: list[_S]) -> list[Finding]:
                                        f"{t.gainer.name} take the place, but it already held it: {s.text()}",
                                        [s.id], e.label))
                     break
+        if e.ground.temporary:
+            taker = t.gainer.name if t.gainer else "its gainer"
+            ends = "the next day" if e.ground.ends == "next day" else "the same day"
+            back = ""
+            if e.ground.returned_side:
+                others = [p.name for p in e.participants if p.side == e.ground.returned_side][:1]
+                back = f", and {others[0] if others else 'the other side'} holds it after"
+            phrases = ", ".join(f"\u201c{p}\u201d" for p in e.ground.phrases)
+            out.append(Finding("warning", "note-vs-coding", place,
+                               f"event {e.label} ({when}) is coded {e.sub_type or e.event_type}, but the notes say "
+                               f"{taker}'s gain did not last ({phrases}); the derived span ends {ends}{back}",
+                               [], e.label))
         if t.notes_disagree:
             first = t.order_gainer.name if t.order_gainer else "actor 1"
             credited = t.gainer.name if t.gainer else "nobody"

@@ -17,6 +17,10 @@ its events, or a map) disagree about the same place and day, the answer is
 "disputed" and every claim is listed with its sources and grading; ``prefer``
 (``graded``, ``latest`` or ``source=NAME``) picks the headline view without
 setting any claim aside in the data.
+
+Claims age (tracker.freshness): an open-ended claim whose newest evidence is
+older than its horizon is *stale* ("last evidence D, N days before"), and an
+answer from stale claims only is ``stale``, never ``held``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from .dates import FuzzyDate, parse_fuzzy_date
 from .errors import TrackerError, UnknownName
+from .freshness import Freshness, assess
 from .models import Actor, ActorRelation, ControlSpan, Event, Location, Source, control_sources
 from .names import normalize_name
 from .resolve import ancestors, find_actor, find_place
@@ -77,10 +82,24 @@ class Claim:
 
     span: ControlSpan
     certain: bool  # the span surely covers the whole date asked about
+    freshness: Optional[Freshness] = None  # set by tracker.freshness.assess
 
     @property
     def holder(self) -> str:
         return self.span.actor.name
+
+    @property
+    def stale(self) -> bool:
+        return self.freshness is not None and self.freshness.stale
+
+    @property
+    def status(self) -> str:
+        """What the claim says at the day asked: held, contested, partial, besieged, stale or uncertain."""
+        if self.stale:
+            return "stale"
+        if not self.certain:
+            return "uncertain"
+        return self.span.status
 
     def record(self) -> dict:
         s = self.span
@@ -88,10 +107,16 @@ class Claim:
         start = period_text(s.start_min, s.start_max, s.start_precision)
         if not start and s.start_max is not None:
             start = f"by {s.start_max.isoformat()}"  # held on the first map that shows it
+        fresh = self.freshness
         return {
             "place": s.location.name,
             "holder": s.actor.name,
-            "status": s.status,
+            "status": self.status,
+            "span_status": s.status,
+            "evidence": fresh.evidence.isoformat() if fresh and fresh.evidence else "",
+            "evidence_age_days": fresh.age_days if fresh else None,
+            "horizon_days": fresh.horizon_days if fresh else None,
+            "freshness": fresh.note() if fresh else "",
             "from": start or "unknown",
             "until": period_text(s.end_min, s.end_max, s.end_precision),
             "certainty": s.certainty,
@@ -127,6 +152,11 @@ class Holding:
         return self.claims if self.preferred is None else self.preferred
 
     @property
+    def fresh(self) -> list[Claim]:
+        """The shown claims that are not stale (all of them when every one is)."""
+        return [c for c in self.shown if not c.stale] or self.shown
+
+    @property
     def holders(self) -> list[str]:
         seen: list[str] = []
         for c in self.shown:
@@ -137,6 +167,10 @@ class Holding:
     def headline(self) -> str:
         where = self.place.name
         pref = _preference_text(self.prefer)
+        if self.answer == "stale":
+            notes = "; ".join(dict.fromkeys(
+                f"{c.holder}: {c.freshness.note()}; horizon {c.freshness.horizon_days} days" for c in self.shown))
+            return f"{where} at {self.at}: stale: no evidence within the horizon ({notes})"
         if self.answer == "unknown":
             if self.prefer and self.claims:
                 named = self.prefer.partition("=")[2].strip()
@@ -154,7 +188,10 @@ class Holding:
             said = "; ".join(f"{_view_label(v)}: {_judge_one(v)} ({_names(v, _judge_one(v))})" for v in views.values())
             text = f"{where} at {self.at}: disputed: sources disagree: {said}{via}"
         else:
-            text = f"{where} at {self.at}: {self.answer}: {_names(self.shown, self.answer)}{via}"
+            text = f"{where} at {self.at}: {self.answer}: {_names(self.fresh, self.answer)}{via}"
+        maps = sorted({c.freshness.last_map for c in self.fresh if c.freshness and c.freshness.last_map})
+        if maps:
+            text += f" (as of the last map {maps[-1]})"
         if self.prefer:
             aside = len(self.claims) - len(self.shown)
             text += f" ({pref}" + (f"; {aside} other claim(s) not preferred)" if aside else ")")
@@ -277,6 +314,7 @@ class SpanView(SpanPeriod):
     quote: Optional[str]
     basis: Optional[str]
     source_id: int
+    reading: Optional[str]
     location: PlaceRef
     actor: ActorRef
     begun_by: Optional[EventRef] = None
@@ -293,7 +331,7 @@ def _statements() -> dict:
         begun, ended = aliased(Event), aliased(Event)
         _STATEMENTS["spans"] = (
             select(*SPAN_PERIOD_COLUMNS, ControlSpan.certainty, ControlSpan.quote, ControlSpan.basis,
-                   ControlSpan.source_id, ControlSpan.begun_by_id, ControlSpan.ended_by_id,
+                   ControlSpan.source_id, ControlSpan.reading, ControlSpan.begun_by_id, ControlSpan.ended_by_id,
                    Location.name, Location.latitude, Location.longitude, Actor.name, begun.key, ended.key)
             .join(Location, Location.id == ControlSpan.location_id)
             .join(Actor, Actor.id == ControlSpan.actor_id)
@@ -327,10 +365,10 @@ def span_views(session: Session, location_ids: list[int], first: dt.date, last: 
     views = []
     for r in rows:
         views.append(SpanView(
-            *r[:15],  # SPAN_PERIOD_COLUMNS, certainty, quote, basis, source_id
-            PlaceRef(r[1], r[17], r[18], r[19]), ActorRef(r[2], r[20]),
-            EventRef(r[15], r[21]) if r[15] is not None else None,
+            *r[:16],  # SPAN_PERIOD_COLUMNS, certainty, quote, basis, source_id, reading
+            PlaceRef(r[1], r[18], r[19], r[20]), ActorRef(r[2], r[21]),
             EventRef(r[16], r[22]) if r[16] is not None else None,
+            EventRef(r[17], r[23]) if r[17] is not None else None,
         ))
     by_id = {v.id: v for v in views}
     for row in conn.execute(st["links"], {"ids": list(by_id)}):
@@ -389,6 +427,9 @@ def _judge_one(claims: list[Claim]) -> str:
 
 
 def _judge(claims: list[Claim]) -> str:
+    if claims and all(c.stale for c in claims):
+        return "stale"
+    claims = [c for c in claims if not c.stale]
     views = _views(claims)
     if len(views) <= 1 or not all(c.certain for c in claims):
         return _judge_one(claims)
@@ -460,7 +501,9 @@ def preferred_claims(session: Session, claims: list[Claim], prefer: str) -> list
     return [c for v in keep for c in v]
 
 
-def _answer(place, when: FuzzyDate, claims: list[Claim], prefer: Optional[str], session: Session, **kw) -> Holding:
+def _answer(place, when: FuzzyDate, claims: list[Claim], prefer: Optional[str], session: Session,
+            horizon: Optional[int] = None, **kw) -> Holding:
+    assess(session, claims, when.earliest, horizon)
     if not prefer:
         return Holding(place, when, _judge(claims), claims, **kw)
     chosen = preferred_claims(session, claims, prefer)
@@ -468,12 +511,14 @@ def _answer(place, when: FuzzyDate, claims: list[Claim], prefer: Optional[str], 
     return Holding(place, when, answer, claims, preferred=chosen, prefer=prefer, **kw)
 
 
-def who_held(session: Session, place, at, prefer: Optional[str] = None) -> Holding:
+def who_held(session: Session, place, at, prefer: Optional[str] = None, horizon: Optional[int] = None) -> Holding:
     """Who held ``place`` (a Location, its id, a name or ``LAT,LON``) at ``at`` (a fuzzy date).
 
     ``prefer`` picks the headline among disagreeing sources: ``graded`` (the
     best Admiralty grading), ``latest`` (the most recent source) or
-    ``source=NAME``; every claim stays in the records.
+    ``source=NAME``; every claim stays in the records. ``horizon`` (days)
+    replaces the default ageing horizons of derived and reported claims
+    (tracker.freshness).
 
     >>> who_held(session, "Derna", "2015-06-14").headline()   # doctest: +SKIP
     'Derna at 2015-06-14: held: Mujahedeen Shura Council of Derna'
@@ -491,12 +536,12 @@ def who_held(session: Session, place, at, prefer: Optional[str] = None) -> Holdi
 
             at_point = areas.place_at(session, *point)
             if at_point is not None:  # a known place's own point: answer for the place
-                return who_held(session, at_point, when, prefer)
+                return who_held(session, at_point, when, prefer, horizon)
             spot = PlaceRef(None, f"{point[0]:g},{point[1]:g}", point[0], point[1])
             found = areas.claims_at_point(session, point[0], point[1], first, last)
             if not found:
                 return Holding(spot, when, "unknown", [], basis="none")
-            return _answer(spot, when, found, prefer, session, basis="areas")
+            return _answer(spot, when, found, prefer, session, horizon, basis="areas")
         place = find_place(session, place)
     elif isinstance(place, int):
         ident = place
@@ -506,27 +551,30 @@ def who_held(session: Session, place, at, prefer: Optional[str] = None) -> Holdi
 
     own = _claims_at(session, [place.id], first, last)
     if own:
-        return _answer(place, when, own, prefer, session)
+        return _answer(place, when, own, prefer, session, horizon)
 
     if place.latitude is not None and place.longitude is not None:
         from . import areas
 
         mapped = areas.claims_for_unmapped_place(session, place, first, last)
         if mapped:
-            return _answer(place, when, mapped, prefer, session, basis="areas")
+            return _answer(place, when, mapped, prefer, session, horizon, basis="areas")
 
     child_ids = list(session.connection().execute(_statements()["children"], {"parent": place.id}).scalars())
     parts = _claims_at(session, child_ids, first, last)
     part_holders = {c.span.actor_id for c in parts if c.span.status == "held"}
     if len(part_holders) > 1:
+        assess(session, parts, when.earliest, horizon)
         return Holding(place, when, "divided", parts, basis="parts")
 
     for ancestor in ancestors(place):
         inherited = _claims_at(session, [ancestor.id], first, last)
         if inherited:
-            return _answer(place, when, inherited, prefer, session, basis="ancestor", basis_place=ancestor)
+            return _answer(place, when, inherited, prefer, session, horizon, basis="ancestor",
+                           basis_place=ancestor)
 
     if parts:
+        assess(session, parts, when.earliest, horizon)
         return Holding(place, when, "partial", parts, basis="parts")
     return Holding(place, when, "unknown", [], basis="none")
 
@@ -548,7 +596,7 @@ def affiliates(session: Session, actor_id: int, first: dt.date, last: dt.date) -
     return found
 
 
-def held_by(session: Session, actor, at, include_affiliates: bool = False) -> list[Claim]:
+def held_by(session: Session, actor, at, include_affiliates: bool = False, horizon: Optional[int] = None) -> list[Claim]:
     """What ``actor`` held (or contested) at ``at``, optionally with its affiliates and members."""
     if isinstance(actor, str):
         actor = find_actor(session, actor)
@@ -561,4 +609,5 @@ def held_by(session: Session, actor, at, include_affiliates: bool = False) -> li
         .order_by(ControlSpan.location_id, ControlSpan.start_min)
     ).all()
     claims = [Claim(s, certainly_covers(s, when.earliest, when.latest)) for s in spans]
+    assess(session, claims, when.earliest, horizon)
     return sorted(claims, key=lambda c: (c.span.location.name.casefold(), c.span.actor.name.casefold()))

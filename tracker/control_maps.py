@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .documents import Document, read_document
-from .models import ACTOR_KINDS, CONTROL_STATUSES
+from .lexicon import compile_words
+from .models import ACTOR_KINDS, CERTAINTIES, CONTROL_STATUSES
 
 FORMAT = "tracker-control-map/1"
 _GRADING = re.compile(r"^[A-F][1-6]$")
@@ -69,6 +70,15 @@ class FileRule:
 
 
 @dataclass
+class Hedge:
+    """Words (in any of the map's languages) that make a label's claim only as certain as ``certainty``."""
+
+    certainty: str
+    words: list[str]
+    pattern: re.Pattern
+
+
+@dataclass
 class ControlMap:
     """A mapping file, read and checked."""
 
@@ -86,7 +96,26 @@ class ControlMap:
     rules: list[LabelRule] = field(default_factory=list)
     files: list[FileRule] = field(default_factory=list)
     unlabelled: Optional[LabelRule] = None
+    hedges: list["Hedge"] = field(default_factory=list)
     text_hash: str = ""
+
+    def hedge_of(self, label: Optional[str]) -> Optional[tuple[str, str]]:
+        """(certainty, the hedging words as written) of a label that hedges, or None.
+
+        The weakest certainty of the hedges it contains decides: "Начебто
+        звільнено 26.03 … Треба уточнення" is *rumoured* (supposedly, and
+        needs clarification)."""
+        if not label:
+            return None
+        text = " ".join(label.split())
+        found: list[tuple[str, str]] = []
+        for hedge in self.hedges:
+            for m in hedge.pattern.finditer(text):
+                found.append((hedge.certainty, m.group(0)))
+        if not found:
+            return None
+        weakest = max((c for c, _ in found), key=CERTAINTIES.index)
+        return weakest, ", ".join(dict.fromkeys(w for _, w in found))
 
     def rule_for(self, label: Optional[str], file_rule: Optional[FileRule] = None) -> Optional[LabelRule]:
         key = label_key(label)
@@ -166,7 +195,7 @@ def read_map(path: str) -> ControlMap:
     if not isinstance(data, dict):
         raise doc.error((), "a mapping file is a YAML mapping (format, map, holders, labels...)")
     allowed = {"format", "map", "publisher", "url", "grading", "series", "label_property", "points", "unmatched",
-               "holders", "labels", "files", "unlabelled", "notes"}
+               "holders", "labels", "files", "unlabelled", "notes", "hedges"}
     extra = sorted(set(data) - allowed)
     if extra:
         raise doc.error((extra[0],), f"unknown field (allowed: {', '.join(sorted(allowed))})")
@@ -232,6 +261,7 @@ def read_map(path: str) -> ControlMap:
     unmatched = data.get("unmatched", "skip")
     if unmatched not in ("skip", "error"):
         raise doc.error(("unmatched",), "skip (count and report unknown labels) or error")
+    hedges = _hedges(doc, data.get("hedges"))
     digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
     return ControlMap(
         file=path, name=name, series=_text(doc, ("series",), data.get("series"), limit=100) or label_key(name),
@@ -239,8 +269,33 @@ def read_map(path: str) -> ControlMap:
         reliability=reliability, credibility=credibility,
         label_property=_text(doc, ("label_property",), data.get("label_property")) or "name",
         points=points, unmatched=unmatched, holders=holders, rules=rules, files=files, unlabelled=unlabelled,
-        text_hash=digest,
+        hedges=hedges, text_hash=digest,
     )
 
 
-__all__ = ["read_map", "ControlMap", "LabelRule", "HolderSpec", "FileRule", "label_key", "FORMAT"]
+def _hedges(doc: Document, raw: Any) -> list[Hedge]:
+    """``hedges: [{certainty: alleged, words: {uk: [начебто], en: [supposedly]}}, ...]`` (words: a list or per language)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise doc.error(("hedges",), "a list of {certainty, words}")
+    out = []
+    for i, item in enumerate(raw):
+        p = ("hedges", i)
+        if not isinstance(item, dict) or set(item) - {"certainty", "words"}:
+            raise doc.error(p, "a hedge is {certainty: alleged, words: [...] or {language: [...]}}")
+        certainty = item.get("certainty")
+        if certainty not in CERTAINTIES or certainty in ("confirmed", "reported"):
+            raise doc.error(p + ("certainty",), "the certainty a hedged label gives: likely, alleged or rumoured")
+        words = item.get("words")
+        groups = words.values() if isinstance(words, dict) else [words]
+        flat: list[str] = []
+        for group in groups:
+            if not isinstance(group, list) or not group:
+                raise doc.error(p + ("words",), "a list of words or phrases (or one list per language)")
+            flat.extend(_text(doc, p + ("words",), w, required=True, limit=100) for w in group)
+        out.append(Hedge(certainty, flat, compile_words(flat)))
+    return out
+
+
+__all__ = ["read_map", "ControlMap", "LabelRule", "HolderSpec", "FileRule", "Hedge", "label_key", "FORMAT"]

@@ -7,6 +7,15 @@ event at a place opens the gainer's span only (nothing is invented about who
 held the place before). An event whose gainer already holds the place changes
 nothing (``tracker check`` lists it).
 
+What the notes say happened to the ground afterwards (tracker.ground) is
+followed: a gain the notes say did not last (a raid: "briefly took over",
+"withdrew again and returned to their base") opens a span that ends the same
+day, or the next when the notes say so, without ending the previous holder's;
+when the notes say the other side came back ("Al Shabaab fighters immediately
+returned"), that side holds from then. Of several transfers in one day, one
+whose notes say it undid a gain made earlier that day comes after it. The
+reading and its phrases are kept on the span (``reading``).
+
 Derived spans have ``origin = 'derived'`` and are the only spans derivation
 writes: an analyst's claims (``reported``) and map spans (``snapshot``) are
 never changed. Where a reported claim already records the same gain, anchored
@@ -20,6 +29,7 @@ It runs for the places touched by a load or an import, or everywhere with
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -38,7 +48,8 @@ from .models import (
     event_sources,
 )
 from .models import Actor
-from .transfers import ACLED_KINDS, REPORT_KINDS, Participant, Transfer, decide, transfer_kind
+from .ground import GroundReading, read_ground
+from .transfers import ACLED_KINDS, REPORT_KINDS, Participant, Transfer, _lead, decide, transfer_kind, weaker
 
 CHUNK = 500
 ORIGIN = "derived"
@@ -64,6 +75,8 @@ class TransferEvent:
     kind: str
     transfer: Transfer
     source_ids: list[int] = field(default_factory=list)
+    ground: GroundReading = field(default_factory=GroundReading)
+    participants: list[Participant] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -131,13 +144,17 @@ def load_transfer_events(session: Session, location_ids: Optional[Iterable[int]]
     for r in rows:
         kind = transfer_kind(r.event_type, r.sub_type)
         parts = participants.get(r.id, [])
-        decision = decide(kind, parts, r.description, r.certainty, place_names.get(r.location_id, []))
+        names = place_names.get(r.location_id, [])
+        decision = decide(kind, parts, r.description, r.certainty, names)
+        ground = read_ground(r.description, parts, decision.gainer.side if decision.gainer else None, names)
         out.append(TransferEvent(
             r.id, r.key, r.external_id, r.location_id, r.date_start, r.date_end, r.date_precision, r.certainty,
             r.source_id, r.event_type, r.sub_type, r.description, kind, decision,
-            sorted({*sources.get(r.id, ()), r.source_id}),
+            sorted({*sources.get(r.id, ()), r.source_id}), ground, parts,
         ))
-    out.sort(key=lambda e: (e.location_id, e.date_start, e.date_end, e.id))
+    # Date order; in one day, a retake after what it undid; then by the event's own key, not
+    # the id a store happened to give it (the same events make the same chain in every store).
+    out.sort(key=lambda e: (e.location_id, e.date_start, e.date_end, e.ground.retake, e.key, e.id))
     return out
 
 
@@ -214,6 +231,12 @@ class _Wanted:
     key: str
     values: dict
     source_ids: list[int]
+    confirmed: list = field(default_factory=list)  # (event label, day): later events that say the holder holds
+
+
+def _confirm(span: Optional[_Wanted], e: TransferEvent) -> None:
+    if span is not None:
+        span.confirmed.append((e.label, e.date_end))
 
 
 def _chain(events: list[TransferEvent], anchored: set[tuple[int, int]]) -> tuple[list[_Wanted], list[TransferEvent]]:
@@ -236,14 +259,18 @@ def _chain(events: list[TransferEvent], anchored: set[tuple[int, int]]) -> tuple
         if current is not None:
             if current[0] == gainer:
                 redundant.append(e)
+                _confirm(current[1], e)
                 continue
             previous_span, previous_event = current[1], current[2]
-            if previous_span is not None and previous_event.window == e.window:
+            if e.ground.temporary:
+                pass  # a raid: the holder before it holds on (tracker.ground)
+            elif previous_span is not None and previous_event.window == e.window and not previous_event.ground.temporary:
                 # Two hands in one day (or one fuzzy window): the first held it only briefly.
                 previous_span.values.update(status="contested", end_min=e.date_end + dt.timedelta(days=1),
                                             end_max=e.date_end + dt.timedelta(days=1), end_precision="day",
                                             ended_by_id=e.id)
-            else:
+            elif not (previous_event.ground.temporary and previous_span is not None
+                      and previous_span.values["end_min"] is not None):
                 _close(previous_span, e)
         span = None
         if (e.id, gainer) not in anchored:
@@ -253,10 +280,57 @@ def _chain(events: list[TransferEvent], anchored: set[tuple[int, int]]) -> tuple
                 "end_min": None, "end_max": None, "end_precision": None,
                 "begun_by_id": e.id, "ended_by_id": None, "certainty": t.certainty,
                 "quote": t.notes_quote or None, "origin": ORIGIN, "basis": t.basis,
+                "reading": _reading(e),
             }, e.source_ids)
             wanted.append(span)
-        current = (gainer, span, e)
+        if not e.ground.temporary:
+            current = (gainer, span, e)
+            continue
+        # The gain did not last: the span ends when the notes say, and whoever they say came back holds.
+        ends_next_day = e.ground.ends == "next day"
+        if span is not None:
+            span.values.update(
+                status="held" if ends_next_day else "contested",
+                end_min=e.date_end + dt.timedelta(days=1), end_max=e.date_end + dt.timedelta(days=2 if ends_next_day else 1),
+                end_precision="range" if ends_next_day else "day", ended_by_id=e.id,
+                basis=f"{t.basis}; the notes say the gain did not last ({_quoted(e.ground.phrases)}): "
+                      f"the span ends {'the next day' if ends_next_day else 'the same day'}")
+        back = _lead(e.participants, e.ground.returned_side) if e.ground.returned_side else None
+        if back is None or (current is not None and current[0] == back.actor_id):
+            if back is not None:
+                _confirm(current[1], e)  # the notes say the holder came back
+            continue  # the holder before the raid (if any) holds on
+        if current is not None:
+            _close(current[1], e)
+        returned = _Wanted(e.source_id, f"derived/{e.id}/return", {
+            "location_id": e.location_id, "actor_id": back.actor_id, "status": "held",
+            "start_min": e.date_start, "start_max": e.date_end + dt.timedelta(days=2 if ends_next_day else 1),
+            "start_precision": "range", "end_min": None, "end_max": None, "end_precision": None,
+            "begun_by_id": e.id, "ended_by_id": None, "certainty": weaker(t.certainty, "likely"),
+            "quote": None, "origin": ORIGIN,
+            "basis": f"the notes of {e.label} say {back.name} took the ground back after it "
+                     f"({_quoted(e.ground.phrases)})",
+            "reading": _reading(e),
+        }, e.source_ids)
+        wanted.append(returned)
+        current = (back.actor_id, returned, e)
+    for w in wanted:
+        if w.confirmed:
+            reading = json.loads(w.values["reading"]) if w.values.get("reading") else {}
+            reading["confirmed_by"] = [{"event": label, "date": day.isoformat()} for label, day in w.confirmed]
+            w.values["reading"] = json.dumps(reading, ensure_ascii=False)
     return wanted, redundant
+
+
+def _quoted(phrases: list[str]) -> str:
+    return ", ".join(f"\u201c{p}\u201d" for p in phrases)
+
+
+def _reading(e: TransferEvent) -> Optional[str]:
+    """What the span keeps of the notes' reading (JSON), when it said anything."""
+    if not e.ground.says_anything:
+        return None
+    return json.dumps(e.ground.as_data(), ensure_ascii=False)
 
 
 def _close(span: Optional[_Wanted], e: TransferEvent) -> None:
@@ -315,6 +389,16 @@ def derive_for_sources(session: Session, source_ids: Iterable[int]) -> DeriveRes
     return derive_control(session, places)
 
 
+def places_of_actor(session: Session, actor_id: int) -> set[int]:
+    """Where an actor takes part in a transfer event or holds a derived span (what a merge re-derives)."""
+    places = set(session.scalars(
+        select(Event.location_id).join(EventActor, EventActor.event_id == Event.id)
+        .where(EventActor.actor_id == actor_id, Event.location_id.is_not(None), _transfer_filter()).distinct()))
+    places |= set(session.scalars(select(ControlSpan.location_id).where(
+        ControlSpan.actor_id == actor_id, ControlSpan.origin == ORIGIN).distinct()))
+    return places
+
+
 def _anchored(session: Session, event_ids: list[int]) -> set[tuple[int, int]]:
     out = set()
     for chunk in _chunks(event_ids):
@@ -325,7 +409,7 @@ def _anchored(session: Session, event_ids: list[int]) -> set[tuple[int, int]]:
 
 
 _FIELDS = ("location_id", "actor_id", "status", "start_min", "start_max", "start_precision", "end_min", "end_max",
-           "end_precision", "begun_by_id", "ended_by_id", "certainty", "quote", "origin", "basis")
+           "end_precision", "begun_by_id", "ended_by_id", "certainty", "quote", "origin", "basis", "reading")
 
 
 def _write(session: Session, wanted: list[_Wanted], places: list[int], origin: str = ORIGIN,
@@ -390,5 +474,6 @@ def _write(session: Session, wanted: list[_Wanted], places: list[int], origin: s
     return result
 
 
-__all__ = ["derive_control", "derive_for_sources", "load_transfer_events", "redundant_transfers", "TransferEvent",
+__all__ = ["derive_control", "derive_for_sources", "load_transfer_events", "places_of_actor", "redundant_transfers",
+           "TransferEvent",
            "DeriveResult", "ACLED_KINDS"]

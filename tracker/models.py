@@ -480,6 +480,9 @@ class ControlSpan(Base):
     # or snapshot (from dated control maps); derivation only rewrites its own.
     origin: Mapped[str] = mapped_column(String(10), default="reported", server_default="reported")
     basis: Mapped[Optional[str]] = mapped_column(Text)  # why a derived span names its holder
+    # What the notes said happened to the ground (tracker.ground), as JSON: the
+    # phrases that decided, whether the gain was temporary and when it ended.
+    reading: Mapped[Optional[str]] = mapped_column(Text)
 
     source: Mapped[Source] = relationship()
     location: Mapped[Location] = relationship()
@@ -526,6 +529,7 @@ class ControlArea(Base):
     __table_args__ = (
         UniqueConstraint("series", "shape_hash", "actor_id", "status"),
         CheckConstraint(_in("status", CONTROL_STATUSES), name="status"),
+        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
         Index("ix_control_areas_bbox", "min_lon", "max_lon", "min_lat", "max_lat"),
     )
 
@@ -534,6 +538,9 @@ class ControlArea(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="held")
     label: Mapped[Optional[str]] = mapped_column(String(300))
+    # A label that hedges ("Начебто звільнено …", "needs clarification") makes a less certain claim.
+    certainty: Mapped[str] = mapped_column(String(12), default="reported", server_default="reported")
+    hedge: Mapped[Optional[str]] = mapped_column(String(200))  # the hedging words, as written
     location_id: Mapped[Optional[int]] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
     geometry: Mapped[Optional[str]] = mapped_column(Text)
     shape_hash: Mapped[str] = mapped_column(String(64))

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from .control_maps import ControlMap, FileRule, LabelRule, read_map
@@ -74,6 +74,8 @@ class Claim:
     label: Optional[str]
     geometry: Optional[dict] = None  # normalized Polygon / MultiPolygon
     location_id: Optional[int] = None
+    certainty: str = "reported"  # lower when the label hedges (the mapping's hedges)
+    hedge: Optional[str] = None
 
 
 @dataclass
@@ -317,7 +319,9 @@ class _Importer:
             if rule.skip:
                 snap.skipped["skipped by the mapping"] += 1
                 return None
-            return [self.holder_ids[k] for k in rule.holders], rule.status, shown
+            hedged = self.mapping.hedge_of(label)
+            certainty, hedge = hedged if hedged else ("reported", None)
+            return [self.holder_ids[k] for k in rule.holders], rule.status, shown, certainty, hedge
         holder = props.get("holder")
         if holder is None or holder == "" or holder == []:
             raise BadRecord(file, line, "holder", "missing (or give --mapping to read the map's labels)")
@@ -328,7 +332,7 @@ class _Importer:
 
         if status not in CONTROL_STATUSES:
             raise BadRecord(file, line, "status", f"unknown status {status!r} (use {', '.join(CONTROL_STATUSES)})")
-        return ids, status, None
+        return ids, status, None, "reported", None
 
     def _feature(self, label, rule_file, snap, path, raw, where, props):
         try:
@@ -404,7 +408,7 @@ class _Importer:
                         raise _json_error(path, raw, where + ("properties", "place"), exc.reason) from None
                 else:
                     location = self._place_at(lat, lon, props.get("name") if self.mapping is None else None)
-                snap.claims.append(Claim(got[0], got[1], got[2], location_id=location))
+                snap.claims.append(Claim(*got[:3], location_id=location, certainty=got[3], hedge=got[4]))
                 continue
             area = _area_geometry(geometry) if kind in POLYGONAL + ("GeometryCollection",) else None
             if area is None:
@@ -417,7 +421,7 @@ class _Importer:
                 _check_shape(area)
             except ValueError as exc:
                 raise _json_error(path, raw, where + ("geometry",), str(exc)) from None
-            snap.claims.append(Claim(got[0], got[1], got[2], geometry=area))
+            snap.claims.append(Claim(*got[:3], geometry=area, certainty=got[3], hedge=got[4]))
         return [snap]
 
     def read_csv(self, path: str) -> list[Snapshot]:
@@ -478,7 +482,7 @@ class _Importer:
                 if not -180 <= lon <= 180:
                     raise BadRecord(path, line, "lon", f"{lon} is outside -180..180")
                 location = self._place_at(lat, lon, cell(row, "name") or None)
-            snap.claims.append(Claim(got[0], got[1], got[2], location_id=location))
+            snap.claims.append(Claim(*got[:3], location_id=location, certainty=got[3], hedge=got[4]))
         return [by_date[d] for d in sorted(by_date)]
 
     # -- writing -------------------------------------------------------------------------------
@@ -544,15 +548,25 @@ class _Importer:
             for actor_id in c.actor_ids:
                 wanted.setdefault((shape_hash, actor_id, c.status), {
                     "series": snap.series, "actor_id": actor_id, "status": c.status, "label": c.label,
+                    "certainty": c.certainty, "hedge": c.hedge[:200] if c.hedge else None,
                     "location_id": c.location_id, "geometry": text, "shape_hash": shape_hash, **box})
         found: dict[tuple[str, int, str], int] = {}
+        read_as: dict[int, tuple] = {}
         hashes = sorted({k[0] for k in wanted})
         for i in range(0, len(hashes), 500):
             for row in self.session.execute(
-                    select(ControlArea.id, ControlArea.shape_hash, ControlArea.actor_id, ControlArea.status).where(
+                    select(ControlArea.id, ControlArea.shape_hash, ControlArea.actor_id, ControlArea.status,
+                           ControlArea.certainty, ControlArea.hedge).where(
                         ControlArea.series == snap.series, ControlArea.shape_hash.in_(hashes[i:i + 500]))):
                 found[(row.shape_hash, row.actor_id, row.status)] = row.id
+                read_as[row.id] = (row.certainty, row.hedge)
         fresh = [v for k, v in wanted.items() if k not in found]
+        # Areas met before take this snapshot's reading of their label's hedges (a new mapping may add some).
+        changed = [{"area": found[k], "certainty": v["certainty"], "hedge": v["hedge"]} for k, v in wanted.items()
+                   if k in found and read_as[found[k]] != (v["certainty"], v["hedge"])]
+        if changed:
+            self.session.execute(update(ControlArea).where(ControlArea.id == bindparam("area"))
+                                 .values(certainty=bindparam("certainty"), hedge=bindparam("hedge")), changed)
         if fresh:
             rows = self.session.execute(
                 insert(ControlArea).returning(ControlArea.id, ControlArea.shape_hash, ControlArea.actor_id,

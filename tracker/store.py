@@ -128,16 +128,17 @@ class Store:
         with self.session() as session:
             return check(session)
 
-    def who_held(self, place: str, at, prefer: Optional[str] = None) -> Answer:
-        """Who held PLACE (a name or ``LAT,LON``) at a date; ``prefer`` graded|latest|source=NAME."""
+    def who_held(self, place: str, at, prefer: Optional[str] = None, horizon: Optional[int] = None) -> Answer:
+        """Who held PLACE (a name or ``LAT,LON``) at a date; ``prefer`` graded|latest|source=NAME;
+        ``horizon`` (days) after which a claim without fresh evidence is stale (tracker.freshness)."""
         with self.session() as session:
-            holding = control.who_held(session, place, at, prefer=prefer)
+            holding = control.who_held(session, place, at, prefer=prefer, horizon=horizon)
             return Answer(holding.headline(), holding.records(), holding.answer)
 
-    def held_by(self, actor: str, at, include_affiliates: bool = False) -> Answer:
+    def held_by(self, actor: str, at, include_affiliates: bool = False, horizon: Optional[int] = None) -> Answer:
         with self.session() as session:
             who = find_actor(session, actor)
-            claims = control.held_by(session, who, at, include_affiliates)
+            claims = control.held_by(session, who, at, include_affiliates, horizon=horizon)
             places = sorted({c.span.location.name for c in claims})
             extra = " with affiliates" if include_affiliates else ""
             headline = f"{who.name}{extra} at {at}: " + ("; ".join(places) if places else "no control recorded")
@@ -252,15 +253,27 @@ class Store:
         """Fold actor ``other`` into ``keep``: its names become aliases, its references move."""
         from . import merging
 
+        from .derivation import places_of_actor
+
         with self.session(writer=True) as session:
-            return merging.merge_actors(session, find_actor(session, keep), find_actor(session, other))
+            kept, folded = find_actor(session, keep), find_actor(session, other)
+            summary = merging.merge_actors(session, kept, folded)
+            self._rederive(session, places_of_actor(session, kept.id))  # the chains that named either
+            return summary
 
     def merge_places(self, keep: str, other: str) -> dict:
         """Fold place ``other`` into ``keep``: its names become aliases, its references and children move."""
         from . import merging
 
+        from .areas import materialize
+
         with self.session(writer=True) as session:
-            return merging.merge_places(session, find_place(session, keep), find_place(session, other))
+            kept = find_place(session, keep)
+            summary = merging.merge_places(session, kept, find_place(session, other))
+            self._rederive(session, [kept.id])  # its chain now holds the events of both
+            if kept.latitude is not None:
+                materialize(session, location_ids=[kept.id])
+            return summary
 
     def stats(self) -> list[dict]:
         """Counts of sources, actors, places, events and control spans: overall, per dataset, per source."""
