@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from tracker import Store  # noqa: E402
-from tracker.changes import changes  # noqa: E402
-from tracker.control import who_held  # noqa: E402
-from tracker.models import (  # noqa: E402
+from tracker.query.changes import changes  # noqa: E402
+from tracker.control.claims import who_held  # noqa: E402
+from tracker.model.entities import (  # noqa: E402
     Actor,
     ActorAlias,
     ControlSpan,
@@ -44,7 +44,7 @@ from tracker.models import (  # noqa: E402
     Source,
     control_sources,
 )
-from tracker.names import normalize_name  # noqa: E402
+from tracker.names.normalize import normalize_name  # noqa: E402
 
 START, END = dt.date(2000, 1, 1), dt.date(2024, 12, 31)
 BATCH = 20_000

@@ -66,12 +66,12 @@ def fresh_database(path: Path) -> str:
 # -- the floor ---------------------------------------------------------------------------
 def floor(csv_path: Path, db_path: Path) -> dict:
     """The same rows as the importer writes, by the shortest road."""
-    from tracker.names import normalize_name
+    from tracker.names.normalize import normalize_name
 
     fresh_database(db_path)
     started = time.perf_counter()
     con = sqlite3.connect(db_path)
-    from tracker.importing import SQLITE_CACHE_KB
+    from tracker.ingest.importer import SQLITE_CACHE_KB
 
     for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL", f"cache_size=-{SQLITE_CACHE_KB}"):
         con.execute(f"PRAGMA {pragma}")
@@ -176,7 +176,7 @@ def floor(csv_path: Path, db_path: Path) -> dict:
 # -- tracker's importer ----------------------------------------------------------------------
 def tracker_import(csv_path: Path, db_path: Path, fresh: bool) -> dict:
     from tracker import Store
-    from tracker.importing import ImportOptions
+    from tracker.ingest.importer import ImportOptions
 
     url = fresh_database(db_path) if fresh else f"sqlite:///{db_path}"
     store = Store(url)

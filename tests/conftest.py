@@ -26,7 +26,7 @@ DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 import sys
 
 sys.path.insert(0, str(ROOT))
-from cli import cli  # noqa: E402
+from tracker.cli import cli  # noqa: E402
 
 
 def _admin_url() -> str:
@@ -158,7 +158,7 @@ def comparable(store) -> dict:
     became an entity's own is the first seen), and each event's history as
     (status, what changed, version clock, export, content) lines.
     """
-    from tracker.names import normalize_name
+    from tracker.names.normalize import normalize_name
 
     out = {}
     for e in store.events():
@@ -223,7 +223,7 @@ def recorded_statements(engine):
 
 def snapshot(url: str) -> dict:
     """Every row of every table, to show that a failed load changed nothing."""
-    from tracker.db import make_engine
+    from tracker.db.engine import make_engine
 
     engine = make_engine(url)
     out = {}

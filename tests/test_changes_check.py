@@ -100,7 +100,7 @@ def test_prefer_changes_the_headline_not_the_data(two_reports):
 
 
 def test_prefer_from_python():
-    from tracker.control import BadPreference  # noqa: F401 - the core's own error for a bad preference
+    from tracker.control.claims import BadPreference  # noqa: F401 - the core's own error for a bad preference
 
     assert BadPreference.__mro__[1].__name__ == "TrackerError"
 
@@ -177,7 +177,7 @@ CHECKED = textwrap.dedent("""\
 
 def test_check_reports_each_kind_of_finding(run, tmp_path):
     from tracker import Store
-    from tracker.models import Actor, ControlSpan, Location, Source
+    from tracker.model.entities import Actor, ControlSpan, Location, Source
 
     (tmp_path / "checked.yaml").write_text(CHECKED, encoding="utf-8")
     assert run("load", str(tmp_path / "checked.yaml")).exit_code == 0

@@ -3,7 +3,7 @@
 import click
 from click.testing import CliRunner
 
-from cli import cli
+from tracker.cli import cli
 
 
 def _commands(group, prefix=()):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from conftest import ROOT
 from tracker import Store
-from tracker.models import Actor, ActorAlias, Event, Location
+from tracker.model.entities import Actor, ActorAlias, Event, Location
 
 
 def _report(report_id: str, n: int) -> str:
@@ -52,7 +52,7 @@ def writer_lock_held(url: str) -> bool:
     """Whether some process holds tracker's writer lock on this database right now."""
     from sqlalchemy.engine import make_url
 
-    from tracker.db import WRITER_LOCK_KEY
+    from tracker.db.engine import WRITER_LOCK_KEY
 
     if url.startswith("sqlite"):
         import sqlite3

@@ -24,7 +24,7 @@ def as_json(result):
 def derived_spans(url: str) -> list[dict]:
     """Every derived span with its holder, place, event and sources, read from the database."""
     from tracker import Store
-    from tracker.models import ControlSpan
+    from tracker.model.entities import ControlSpan
 
     store = Store(url)
     with store.session() as session:
@@ -208,7 +208,7 @@ def test_the_derna_report_needs_no_derived_copies_of_its_own_claims(run):
 
 
 def test_who_gains_reads_the_codebook_then_the_notes():
-    from tracker.transfers import Participant, decide, transfer_kind
+    from tracker.control.transfers import Participant, decide, transfer_kind
 
     assert transfer_kind("Battle-Non-state actor overtakes territory", None) == "nonstate"
     assert transfer_kind("Battles", "Government regains territory") == "government"

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, SEED
 from tracker import Store
-from tracker.importing import ImportOptions
+from tracker.ingest.importer import ImportOptions
 
 SHARED = ROOT.parent / "shared" / "data" / "realworld"
 ACLED = SHARED / "acled"
@@ -238,7 +238,7 @@ def _place_of(store: Store, external_id: str) -> str:
 
 
 def _location_id(store: Store, event_id: int) -> int:
-    from tracker.models import Event
+    from tracker.model.entities import Event
 
     with store.session() as session:
         return session.get(Event, event_id).location_id

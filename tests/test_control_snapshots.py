@@ -130,7 +130,7 @@ def test_a_long_import_reports_its_progress(testland, tmp_path):
 
 def test_the_same_area_in_consecutive_snapshots_is_stored_once(testland, tmp_path):
     from tracker import Store
-    from tracker.models import ControlArea, ControlSnapshot
+    from tracker.model.entities import ControlArea, ControlSnapshot
 
     assert testland("import", "control", *map(str, three_snapshots(tmp_path))).exit_code == 0
     store = Store(testland.url)
@@ -240,7 +240,7 @@ def test_bad_snapshots_are_one_line_and_write_nothing(testland, tmp_path):
 
 
 def test_the_deepstatemap_mapping_reads_the_label_variants():
-    from tracker.control_maps import read_map
+    from tracker.ingest.control_maps import read_map
 
     mapping = read_map(str(MAPPING))
     expect = {
@@ -340,7 +340,7 @@ def test_every_deepstatemap_snapshot_imports_and_the_kharkiv_timelines_show_the_
 def test_label_dates_read_the_ways_deepstatemap_writes_them():
     import datetime as dt
 
-    from tracker.areas import label_dates
+    from tracker.control.areas import label_dates
 
     on = dt.date(2022, 9, 25)
     d = dt.date

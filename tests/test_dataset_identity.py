@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, comparable, snapshot
 from test_import_acled import OWN, event, own_rows, write_csv
 from tracker import Store
-from tracker.importing import ImportOptions
+from tracker.ingest.importer import ImportOptions
 
 REAL = ROOT.parent / "shared" / "data" / "realworld" / "acled"
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/realworld/acled is absent")
@@ -378,7 +378,7 @@ def _store_state(url: str) -> tuple:
         for e in store.events():
             e = dict(e)
             e.pop("id")
-            from tracker.names import normalize_name
+            from tracker.names.normalize import normalize_name
 
             e["place"] = normalize_name(e["place"])
             e["actors"] = sorted(normalize_name(a) for a in e["actors"].split("; "))

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from tracker.dates import BadDate, FuzzyDate, parse_fuzzy_date
+from tracker.model.dates import BadDate, FuzzyDate, parse_fuzzy_date
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import snapshot
-from tracker import gazetteer
+from tracker.geo import gazetteer
 from tracker.errors import BadRecord
-from tracker.transliteration import fine_form, latin_words, place_key, similarity
+from tracker.names.transliteration import fine_form, latin_words, place_key, similarity
 
 SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"
 
@@ -207,7 +207,7 @@ def test_spellings_are_indexed_by_normalized_name_and_key(store):
     store.load_gazetteer(SAMPLE, countries=["LY"])
     from sqlalchemy import select
 
-    from tracker.models import GazetteerName
+    from tracker.model.entities import GazetteerName
 
     with store.session() as session:
         rows = session.execute(select(GazetteerName.name, GazetteerName.normalized, GazetteerName.key)

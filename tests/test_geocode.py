@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from geopy.adapters import BaseSyncAdapter
 from geopy.location import Location as GeopyLocation
 
-from cli import Context, cli
+from tracker.cli import Context, cli
 from conftest import SEED
-from tracker import gazetteer
+from tracker.geo import gazetteer
 from tracker.errors import TrackerError
-from tracker.geocoding import OfflineGazetteer, OnlineGeocoder, online_geocoder
+from tracker.geo.geocoding import OfflineGazetteer, OnlineGeocoder, online_geocoder
 
 SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"
 
@@ -336,7 +336,7 @@ def test_a_report_place_without_coordinates_gets_them_from_the_gazetteer(gazette
 def test_where_a_point_came_from_is_recorded(store, report):
     from sqlalchemy import select
 
-    from tracker.models import Location
+    from tracker.model.entities import Location
 
     store.load_gazetteer(SAMPLE)
     store.load([str(report)])
@@ -349,7 +349,7 @@ def test_where_a_point_came_from_is_recorded(store, report):
 def test_a_point_the_report_gives_later_replaces_the_gazetteers(store, report, tmp_path):
     from sqlalchemy import select
 
-    from tracker.models import Location
+    from tracker.model.entities import Location
 
     store.load_gazetteer(SAMPLE, countries=["LY"])
     store.load([str(report)])

@@ -119,7 +119,7 @@ def test_an_empty_answer_is_an_empty_collection(loaded):
 
 def test_the_writer_streams(loaded):
     """Features are written one by one from any iterable of records (a generator here)."""
-    from tracker.formats import write_geojson
+    from tracker.output.formats import write_geojson
 
     out = io.StringIO()
     write_geojson(({"name": f"p{i}", "latitude": 1.0 * i, "longitude": 2.0 * i} for i in range(3)), out)

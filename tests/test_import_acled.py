@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT, SEED, comparable, snapshot
 from tracker import Store
-from tracker.importing import ImportOptions
+from tracker.ingest.importer import ImportOptions
 
 REAL = ROOT.parent / "shared" / "data" / "realworld" / "acled"
 OWN = ROOT / "tests" / "data" / "acled_own" / "acled_own_2015.csv"
@@ -45,7 +45,7 @@ def write_csv(path: Path, header, rows, encoding="utf-8") -> Path:
 
 def cut(name: str, rows: int, dest: Path) -> Path:
     """The header and the first ``rows`` records of a real file, in its own encoding (kept out of the repo)."""
-    from tracker.datafiles import inspect_file
+    from tracker.ingest.datafiles import inspect_file
 
     encoding = inspect_file(str(REAL / name)).encoding
     with open(REAL / name, encoding=encoding, newline="") as fh:
@@ -447,7 +447,7 @@ def test_a_repeated_id_is_a_bad_row(store, tmp_path):
 
 def test_a_name_that_fits_several_actors_is_never_picked_silently(store, tmp_path):
     from tracker.errors import BadRecord
-    from tracker.models import Actor, ActorAlias
+    from tracker.model.entities import Actor, ActorAlias
 
     with store.session() as session:
         for kind in ("political militia", "political militia"):

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from conftest import ROOT, snapshot
 from tracker import Store
-from tracker.models import Actor, Event, Location
+from tracker.model.entities import Actor, Event, Location
 
 sys.path.insert(0, str(ROOT / "bench"))
 import acled_data  # noqa: E402  (our own generator: synthetic rows, no ACLED data)

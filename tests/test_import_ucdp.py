@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, snapshot
 from tracker import Store
-from tracker.importing import ImportOptions
+from tracker.ingest.importer import ImportOptions
 
 DATA = ROOT / "tests" / "data" / "ucdp"
 MYANMAR = DATA / "ged191_myanmar_bangladesh_sample.csv"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import lexicon
-from tracker.ground import read_ground
-from tracker.transfers import Participant
+from tracker.text import lexicon
+from tracker.control.ground import read_ground
+from tracker.control.transfers import Participant
 
 
 def phrases(text: str, family: str) -> list[str]:

@@ -12,7 +12,7 @@ OWN = ROOT / "tests" / "data" / "acled_own" / "acled_own_2015.csv"
 
 
 def places_named(store, name: str) -> list[dict]:
-    from tracker.resolve import location_ids_named
+    from tracker.names.resolve import location_ids_named
 
     with store.session() as session:
         ids = sorted(location_ids_named(session, [name]))

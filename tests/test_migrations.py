@@ -8,7 +8,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import inspect
 
 from tracker import db
-from tracker.models import Base
+from tracker.model.entities import Base
 
 
 def _tables(url):
@@ -67,7 +67,7 @@ def test_a_database_behind_head_is_refused_with_advice(sqlite_url, run):
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'old'")
     engine.dispose()
-    from cli import cli
+    from tracker.cli import cli
     from click.testing import CliRunner
 
     result = CliRunner().invoke(cli, ["--db", sqlite_url, "sources"])

@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from tracker.names import clean_display, normalize_name
+from tracker.names.normalize import clean_display, normalize_name
 
 
 def test_case_accents_and_punctuation_are_ignored():

@@ -21,8 +21,9 @@ from sqlalchemy import insert, inspect, text
 from sqlalchemy.engine import make_url
 
 from conftest import SEED, _pg_engine, recorded_statements, drop_pg_database, new_pg_database, postgis_available
-from tracker import Store, db, radius
-from tracker.models import Base, GazetteerPlace, Location
+from tracker import Store, db
+from tracker.geo import radius
+from tracker.model.entities import Base, GazetteerPlace, Location
 
 
 @pytest.fixture

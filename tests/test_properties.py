@@ -8,7 +8,7 @@ import uuid
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tracker import Store
-from tracker.geo import BadPoint, parse_point
+from tracker.geo.points import BadPoint, parse_point
 
 latitudes = st.floats(-90, 90, allow_nan=False)
 longitudes = st.floats(-180, 180, allow_nan=False)

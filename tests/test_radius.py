@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from sqlalchemy import insert
 
 from conftest import SEED, recorded_statements
-from tracker import radius
-from tracker.models import Location
+from tracker.geo import radius
+from tracker.model.entities import Location
 
 SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"
 DERNA = (32.76704, 22.63669)

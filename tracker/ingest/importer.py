@@ -1,0 +1,1187 @@
+"""Importing dataset exports (ACLED, UCDP GED): streaming, batched, idempotent, faithful.
+
+One import reads one file, row by row, and writes in batches of a few
+thousand rows:
+
+* The file is the :class:`~tracker.models.Source` of every row it brings in
+  (kind ``dataset``, keyed by the file's SHA-256, so re-importing the same
+  file is recognised whatever its name), with the export's own clock
+  (tracker.identity).
+* Each row is an event of the dataset's own identity (tracker.identity: ACLED
+  realtime ids are keyed by their release); a row under a stored id whose
+  country or date says it is another event is an identity conflict, kept as
+  a second event.
+* Each row is one *version* of its event. The version that stands is the
+  newest by the data's clock (tracker.versions), whatever order the files
+  are imported in: a newer row updates the event in place and keeps the
+  previous version as an :class:`~tracker.models.EventRevision`; an older
+  row only joins the history; a row whose version is already stored costs
+  nothing but its parsing. Deletions (tracker.deletions, ``prune``) are
+  history too: an older export never brings a deleted event back.
+* Actors and places resolve through in-memory maps loaded once
+  (:mod:`tracker.matching`); new ones are written in bulk.
+* Rows are written with the DBAPI's ``executemany`` (``COPY`` on PostgreSQL;
+  no ORM object per row), ids handed out ahead.
+* Atomic by default: the caller's transaction is rolled back on the first bad
+  row, reported as ``file:line: column: reason``. With ``keep_going`` the good
+  rows are written and the bad ones go to a rejects CSV with their reasons.
+* Stored events within the file's coverage (its countries, its rows' recorded
+  dates, its id scopes) that the file does not hold, and that are older than
+  the export, are reported; ``prune`` deletes them, as of the export's clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gc
+import hashlib
+import json
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Callable, Optional
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from tracker.ingest.datafiles import SUSPECT, FileInfo, inspect_file, read_records, repair_text
+from tracker.errors import BadRecord, TrackerError
+from tracker.ingest.identity import (conflict_key, day_stamp, export_day_from_name, identity_key, is_realtime, moment,
+                       release_from_name, same_event, stamp_text)
+from tracker.names.matching import ActorMap, IdSource, PlaceMap, Unresolvable
+from tracker.model.entities import DatasetCoverage, Source
+from tracker.names.normalize import normalize_name
+from tracker.query.history import row_content, snapshot_versions
+from tracker.control.transfers import transfer_kind
+from tracker.ingest.versions import Version, deleted_by, is_newer, newest
+
+BATCH_SIZE = 5000
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: json.dumps would make one per row
+SQLITE_CACHE_KB = 32768  # SQLite's page cache during an import: the indexes being extended stay in memory
+MISSING_SHOWN = 20
+
+
+class RowError(Exception):
+    """A bad value in a row: the column and why."""
+
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+def parse_coordinate(text: str, column: str, limit: float) -> float:
+    """A latitude (limit 90) or longitude (limit 180) cell, or a RowError saying why not."""
+    if not text:
+        raise RowError(column, "missing (the other coordinate is given)")
+    try:
+        value = float(text)
+    except ValueError:
+        raise RowError(column, f"{text!r} is not a number") from None
+    if not -limit <= value <= limit:
+        raise RowError(column, f"{text} is out of range (-{limit:g}..{limit:g})")
+    return value
+
+
+@dataclass(slots=True)
+class DatasetRow:
+    """One dataset record, normalized: what an import writes for it."""
+
+    external_id: str
+    date_start: dt.date
+    date_end: dt.date
+    date_precision: str
+    event_type: str
+    sub_type: Optional[str]
+    actors: list  # (role, name, kind or None, column)
+    path: list  # PathStep, outermost first; the last is the event's place
+    country: Optional[str]
+    country_code: Optional[str]
+    latitude: Optional[float]
+    longitude: Optional[float]
+    coord_precision: Optional[str]
+    fatalities_low: Optional[int]
+    fatalities_best: Optional[int]
+    fatalities_high: Optional[int]
+    description: Optional[str]
+    cited: Optional[str]
+    attributes: dict
+    stamp: Optional[int] = None  # the row's own clock (ACLED timestamp), Unix seconds
+    recorded_date: Optional[dt.date] = None  # the date as the dataset records it, before precision widens it
+
+
+@dataclass
+class Binding:
+    """A dataset's reading of one file's header: which columns feed the hash, and the row parser."""
+
+    parse: Callable[[list[str]], DatasetRow]
+    hashed: list[int]  # indexes of the columns whose values make a row's content
+    names: list[str]  # the header as written
+    day: Callable[[list[str]], Optional[dt.date]] = lambda fields: None  # a row's recorded date, or None
+    has_stamps: bool = False  # the rows carry their own clock (ACLED timestamp)
+
+
+class Dataset:
+    """What differs between datasets: the scheme, the source description, the row mapping."""
+
+    scheme: str = ""
+    label: str = ""
+    publisher: str = ""
+    url: Optional[str] = None
+    id_column: str = ""
+
+    def bind(self, header: list[str], file: str) -> Binding:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass
+class ImportOptions:
+    """How to import: all or nothing (default) or keep going; where rejects go; pruning; the file's clock."""
+
+    keep_going: bool = False
+    rejects: Optional[str] = None
+    encoding: Optional[str] = None
+    prune: bool = False
+    release: Optional[str] = None  # the ACLED realtime release of the file's ids, when its name does not say
+    as_of_export: Optional[dt.date] = None  # the export's own date, when its name does not say
+    batch_size: int = BATCH_SIZE
+    now: Optional[dt.datetime] = None  # the clock, for tests and replays
+    progress: Optional[Callable[[int, float], None]] = None
+
+
+@dataclass
+class ImportResult:
+    """What one import did."""
+
+    dataset: str
+    file: str
+    source_key: str
+    source_title: str
+    encoding: str
+    encoding_detected: bool
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    older: int = 0  # versions older than what stands (a newer version, or a deletion): kept in history only
+    deleted: int = 0  # stored events this import deleted (pruned)
+    restored: int = 0  # deleted events that a newer export holds again
+    conflicts: int = 0  # rows that are another event under a stored id
+    rejected: int = 0
+    repaired: int = 0  # fields whose mis-encoded characters were put right
+    first_repair: Optional[str] = None
+    synthesized_ids: int = 0  # rows without an id, named by their content
+    new_actors: int = 0
+    new_places: int = 0
+    missing: list[str] = field(default_factory=list)
+    pruned: int = 0
+    conflict_keys: list[str] = field(default_factory=list)
+    release: Optional[str] = None
+    export_day: Optional[dt.date] = None
+    rejects_path: Optional[str] = None
+    seconds: float = 0.0
+    touched_places: set = field(default_factory=set, repr=False)  # where a transfer event was or is
+
+    def counts(self) -> dict[str, int]:
+        return {"rows": self.rows, "inserted": self.inserted, "restored": self.restored, "updated": self.updated,
+                "unchanged": self.unchanged, "older": self.older, "deleted": self.deleted,
+                "conflicts": self.conflicts, "rejected": self.rejected}
+
+    def record(self) -> dict:
+        """The counts and facts of the import, for ``--format json``."""
+        return {"file": self.file, "dataset": self.dataset, "source": self.source_title, **self.counts(),
+                "missing": len(self.missing), "release": self.release,
+                "export_date": self.export_day.isoformat() if self.export_day else None,
+                "encoding": self.encoding, "new_actors": self.new_actors, "new_places": self.new_places,
+                "repaired": self.repaired, "rejects_file": self.rejects_path, "conflict_keys": self.conflict_keys,
+                "seconds": round(self.seconds, 3)}
+
+    def summary(self) -> str:
+        rate = f", {self.rows / self.seconds:,.0f} rows/s" if self.seconds > 0 and self.rows else ""
+        restored = f" ({self.restored} restored)" if self.restored else ""
+        news = f"; new: {self.new_actors} actors, {self.new_places} places" if self.new_actors or self.new_places else ""
+        how = "detected" if self.encoding_detected else "given"
+        clock = []
+        if self.release:
+            clock.append(f"realtime release {self.release}")
+        if self.export_day:
+            clock.append(f"exported {self.export_day.isoformat()}")
+        clock.append(f"encoding {self.encoding} {how}")
+        return (f"{self.file}: {self.rows} rows: {self.inserted + self.restored} inserted{restored}, "
+                f"{self.updated} updated, {self.unchanged} unchanged, {self.older} older than stored, "
+                f"{self.deleted} deleted, {self.conflicts} identity conflicts, {self.rejected} rejected{news} "
+                f"({self.dataset}, {', '.join(clock)}; {self.seconds:.1f} s{rate})")
+
+    def warnings(self) -> list[str]:
+        """What the import did that a reader should know beyond the counts."""
+        out = []
+        if self.repaired:
+            out.append(f"{self.file}: repaired mis-encoded characters in {self.repaired} fields "
+                       f"(first: {self.first_repair})")
+        if self.synthesized_ids:
+            out.append(f"{self.file}: {self.synthesized_ids} rows had no id; each is named by its content "
+                       f"({self.dataset} id '<dataset>-noid-<hash>')")
+        if self.conflicts:
+            shown = ", ".join(self.conflict_keys[:MISSING_SHOWN]) + (", ..." if self.conflicts > MISSING_SHOWN else "")
+            out.append(f"{self.file}: {self.conflicts} rows are other events than the stored ones under the same id "
+                       f"(another country, or a date more than a year away); both are kept: {shown} "
+                       "(tracker check lists them)")
+        if self.rejects_path:
+            out.append(f"{self.file}: {self.rejected} rejected rows written to {self.rejects_path}")
+        if (missing := self.missing_summary()) is not None:
+            out.append(missing)
+        return out
+
+    def missing_summary(self) -> Optional[str]:
+        if self.pruned:
+            return f"{self.file}: pruned {self.pruned} events of earlier imports that this file no longer has"
+        if not self.missing:
+            return None
+        shown = ", ".join(self.missing[:MISSING_SHOWN]) + (", ..." if len(self.missing) > MISSING_SHOWN else "")
+        return (f"{self.file}: {len(self.missing)} events of earlier imports are not in this file "
+                f"(within its countries and recorded dates, and older than it): {shown}; --prune deletes them")
+
+
+def default_rejects_path(path: str) -> str:
+    """``acled.csv`` -> ``acled.rejects.csv`` in the working directory (the input's folder may be read-only)."""
+    name = Path(path).name
+    for suffix in (".gz", ".csv", ".txt"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return f"{name}.rejects.csv"
+
+
+def import_file(conn: Connection, dataset: Dataset, path: str, options: Optional[ImportOptions] = None,
+                info: Optional[FileInfo] = None) -> ImportResult:
+    """Import one export into the caller's transaction (roll it back on an exception).
+
+    ``info`` is the file's first pass (:func:`~tracker.datafiles.inspect_file`),
+    when the caller made it before taking the write lock.
+    """
+    options = options or ImportOptions()
+    info = info or inspect_file(path, options.encoding)
+    return _Importer(conn, dataset, info, options).run()
+
+
+# -- the SQL written in bulk ------------------------------------------------------------
+_INSERTS = {
+    "actors": ("actors", ["id", "name", "kind", "country"]),
+    "actor_aliases": ("actor_aliases", ["actor_id", "name", "normalized", "source_id"]),
+    "locations": ("locations", ["id", "name", "kind", "parent_id", "country_code", "latitude", "longitude",
+                                "coord_precision"]),
+    "location_aliases": ("location_aliases", ["location_id", "name", "normalized", "source_id"]),
+    "events": ("events", ["id", "source_id", "key", "external_scheme", "external_id", "external_release",
+                          "external_key", "date_start", "date_end", "date_precision", "event_type", "sub_type",
+                          "location_id", "latitude", "longitude", "coord_precision", "fatalities_low",
+                          "fatalities_best", "fatalities_high", "certainty", "description"]),
+    "event_actors": ("event_actors", ["event_id", "actor_id", "role", "position"]),
+    "dataset_records": ("dataset_records", ["event_id", "content_hash", "stamp", "recorded_date", "deleted_stamp",
+                                            "country", "cited", "attributes", "recorded_at"]),
+    "event_revisions": ("event_revisions", ["event_id", "external_scheme", "external_id", "external_release",
+                                            "external_key", "source_id", "change", "stamp", "content_hash",
+                                            "country", "recorded_date", "recorded_at", "content"]),
+    "actor_sources": ("actor_sources", ["actor_id", "source_id"]),
+    "location_sources": ("location_sources", ["location_id", "source_id"]),
+}
+_UPDATES = {
+    "actor_kinds": "UPDATE actors SET kind = {p} WHERE id = {p}",
+    "location_coords": "UPDATE locations SET latitude = {p}, longitude = {p}, coord_precision = {p} "
+                       "WHERE id = {p} AND latitude IS NULL",
+    "events_update": "UPDATE events SET source_id = {p}, date_start = {p}, date_end = {p}, date_precision = {p}, "
+                     "event_type = {p}, sub_type = {p}, location_id = {p}, latitude = {p}, longitude = {p}, "
+                     "coord_precision = {p}, fatalities_low = {p}, "
+                     "fatalities_best = {p}, fatalities_high = {p}, description = {p} WHERE id = {p}",
+    "records_update": "UPDATE dataset_records SET content_hash = {p}, stamp = {p}, recorded_date = {p}, "
+                      "deleted_stamp = {p}, country = {p}, cited = {p}, attributes = {p}, recorded_at = {p} "
+                      "WHERE event_id = {p}",
+    "records_deleted": "UPDATE dataset_records SET deleted_stamp = {p} WHERE event_id = {p}",
+    "event_actors_clear": "DELETE FROM event_actors WHERE event_id = {p}",
+    "event_sources_clear": "DELETE FROM event_sources WHERE event_id = {p}",
+    "event_sources_add": "INSERT INTO event_sources (event_id, source_id) VALUES ({p}, {p}) ON CONFLICT DO NOTHING",
+    "events_delete": "DELETE FROM events WHERE id = {p}",
+    "events_rekey": "UPDATE events SET key = {p}, external_key = {p} WHERE id = {p}",
+    "revisions_rekey": "UPDATE event_revisions SET external_key = {p} WHERE external_scheme = {p} AND external_key = {p}",
+    "revisions_attach": "UPDATE event_revisions SET event_id = {p} WHERE external_scheme = {p} AND external_key = {p} "
+                        "AND event_id IS NULL",
+}
+
+
+class _Writer:
+    """executemany through the DBAPI, with the placeholders and value types of the backend."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.sqlite = conn.dialect.name == "sqlite"
+        p = "?" if self.sqlite else "%s"
+        self.p = p
+        self.sql = {name: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([p] * len(cols))})"
+                    for name, (table, cols) in _INSERTS.items()}
+        self.sql.update({name: text.format(p=p) for name, text in _UPDATES.items()})
+
+    def __call__(self, name: str, rows: list) -> None:
+        if not rows:
+            return
+        if not self.sqlite and name in _INSERTS:
+            # PostgreSQL takes rows fastest through COPY, in the same transaction.
+            table, columns = _INSERTS[name]
+            cursor = self.conn.connection.cursor()
+            try:
+                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            finally:
+                cursor.close()
+            return
+        self.conn.exec_driver_sql(self.sql[name], rows)
+
+    def day(self, value: dt.date):
+        return value.isoformat() if self.sqlite else value
+
+    def moment(self, value: dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
+
+
+class _Seen:
+    """A bitmap of event ids met in this file (memory: one bit per id)."""
+
+    __slots__ = ("bits",)
+
+    def __init__(self):
+        self.bits = bytearray(1 << 16)
+
+    def add(self, i: int) -> None:
+        byte = i >> 3
+        if byte >= len(self.bits):
+            self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
+        self.bits[byte] |= 1 << (i & 7)
+
+    def __contains__(self, i: int) -> bool:
+        byte = i >> 3
+        return byte < len(self.bits) and bool(self.bits[byte] & (1 << (i & 7)))
+
+
+@dataclass(slots=True)
+class _Pending:
+    line: int
+    fields: list
+    row: DatasetRow
+    digest: str
+
+
+@dataclass(slots=True)
+class _Live:
+    """A stored event under a row's id: its identity and the version that stands."""
+
+    event_id: int
+    external_id: str
+    release: Optional[str]
+    key: str
+    source_id: int
+    location_id: Optional[int]
+    transfer: bool  # its type transfers territory (control is derived from it)
+    has_record: bool
+    version: Optional[Version]
+    country: Optional[str]
+    recorded: Optional[dt.date]
+    deleted_stamp: Optional[int]
+
+
+@dataclass
+class _Gone:
+    """An identity the store knows only from its history: deleted, or never stood."""
+
+    external_id: str
+    release: Optional[str]
+    key: str
+    versions: list = field(default_factory=list)  # Version
+    deletions: list = field(default_factory=list)  # clocks
+    sources: set = field(default_factory=set)
+    country: Optional[str] = None
+    recorded: Optional[dt.date] = None
+    _best: Optional[Version] = None
+
+    def add_version(self, version: Version, source_id: Optional[int], country, recorded) -> None:
+        self.versions.append(version)
+        self.sources.add(source_id)
+        if is_newer(version, self._best):
+            self._best, self.country, self.recorded = version, country, recorded
+
+
+@dataclass(slots=True)
+class _Coverage:
+    source_id: int
+    release: Optional[str]
+    first: dt.date
+    last: dt.date
+    countries: frozenset
+    stamp: int
+
+
+@dataclass
+class _Plan:
+    """What one batch writes."""
+
+    fresh: list = field(default_factory=list)  # (pending, key, release, version, gone or None)
+    changed: list = field(default_factory=list)  # (live, pending, version)
+    history: list = field(default_factory=list)  # (pending, key, release, version, event id or None): older versions
+    tombstones: list = field(default_factory=list)  # (key, release, external id, event id or None, stamp, source id, why)
+    renames: list = field(default_factory=list)  # (live or gone, new key)
+    links: list = field(default_factory=list)  # (event id, source id): another export of the standing version
+
+
+class _Importer:
+    def __init__(self, conn: Connection, dataset: Dataset, info: FileInfo, options: ImportOptions):
+        self.conn, self.dataset, self.info, self.options = conn, dataset, info, options
+        self.file = info.path
+        self.scheme = dataset.scheme
+        self.now = (options.now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None)
+        self.write = _Writer(conn)
+        self.seen = _Seen()
+        self.seen_keys: set[str] = set()  # identities of this file that do not stand (no event id)
+        self.rejects_writer = None
+        self.rejects_file = None
+        self.header: list[str] = []
+        self.countries: set[str] = set()
+        self.first_day: Optional[dt.date] = None
+        self.last_day: Optional[dt.date] = None
+        self.releases: set[Optional[str]] = set()  # the id scopes this file's rows are in
+        self.max_stamp: Optional[int] = None
+        self.used_actors: set[int] = set()
+        self.used_places: set[int] = set()
+        self.binding: Optional[Binding] = None
+        self.scanned: Optional[tuple[Optional[str], Optional[dt.date]]] = None
+
+    # -- the run ---------------------------------------------------------------------------
+    def run(self) -> ImportResult:
+        started = time.perf_counter()
+        cache_size = None
+        if self.conn.dialect.name == "sqlite":
+            # A bigger page cache keeps the indexes being extended in memory.
+            cache_size = self.conn.exec_driver_sql("PRAGMA cache_size").scalar()
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+        source_id, key, title = self._source()
+        self.source_id = source_id
+        self.result = ImportResult(self.dataset.label, self.file, key, title, self.info.encoding, self.info.detected)
+        had_rows = self.conn.exec_driver_sql(
+            f"SELECT 1 FROM events WHERE external_scheme = {self.write.p} LIMIT 1", (self.scheme,)
+        ).first() is not None
+        had_history = had_rows or self.conn.exec_driver_sql(
+            f"SELECT 1 FROM event_revisions WHERE external_scheme = {self.write.p} LIMIT 1", (self.scheme,)
+        ).first() is not None
+        self.look_for_history = had_history
+        self.coverages = self._coverages()
+        self.actors = ActorMap(self.conn, source_id)
+        self.places = PlaceMap(self.conn, source_id)
+        self.event_ids = IdSource(self.conn, "events")
+        try:
+            with _fewer_collections():
+                self._stream(started)
+            self._link_sources()
+            if had_history or self.options.prune:
+                self._not_in_file()
+            self._settle_source()
+        finally:
+            if self.rejects_file is not None:
+                self.rejects_file.close()
+            if cache_size is not None:
+                self.conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
+        self.result.new_actors, self.result.new_places = self.actors.created, self.places.created
+        self.result.release = self.release if any(r is not None for r in self.releases) else None
+        self.result.export_day = moment(self.export_stamp).date() if self.export_stamp is not None else None
+        self.result.seconds = time.perf_counter() - started
+        if self.options.progress is not None:
+            self.options.progress(self.result.rows, self.result.seconds)
+        return self.result
+
+    def _source(self) -> tuple[int, str, str]:
+        """The Source row of this file (found by its fingerprint, else created), and the file's clocks."""
+        key = f"{self.scheme}:{self.info.sha256[:32]}"
+        table = Source.__table__
+        found = self.conn.execute(select(table.c.id, table.c.title, table.c.export_stamp, table.c.release)
+                                  .where(table.c.key == key)).first()
+        wanted_export = day_stamp(self.options.as_of_export) if self.options.as_of_export else None
+        if wanted_export is None and (day := export_day_from_name(self.file)) is not None:
+            wanted_export = day_stamp(day)
+        self.release = self.options.release or release_from_name(self.file)
+        if found is not None:
+            if (self.options.as_of_export and found.export_stamp is not None
+                    and found.export_stamp != wanted_export):
+                raise TrackerError(f"{self.file} was imported before as exported on {stamp_text(found.export_stamp)}; "
+                                   f"--as-of-export {self.options.as_of_export} disagrees")
+            if self.options.release and found.release and found.release != self.options.release:
+                raise TrackerError(f"{self.file} was imported before as realtime release {found.release}; "
+                                   f"--release {self.options.release} disagrees")
+            self.export_stamp = found.export_stamp if found.export_stamp is not None else wanted_export
+            self.release = found.release or self.release
+            return found.id, key, found.title
+        self.export_stamp = wanted_export
+        name = Path(self.file).name
+        title = f"{self.dataset.label} export {name}"
+        notes = (f"{self.dataset.label} export file {name} (SHA-256 {self.info.sha256}), imported on "
+                 f"{self.now.date().isoformat()}; read as {self.info.encoding}.")
+        new_id = self.conn.execute(insert(table).values(
+            key=key, kind="dataset", title=title[:500], publisher=self.dataset.publisher, url=self.dataset.url,
+            file_name=str(self.file)[:500], content_hash=self.info.sha256, notes=notes, loaded_at=self.now,
+            export_stamp=self.export_stamp,
+        )).inserted_primary_key[0]
+        return new_id, key, title
+
+    def _settle_source(self) -> None:
+        """Record the clock and release the rows settled (a scan may have found them)."""
+        release = self.release if any(r is not None for r in self.releases) else None
+        self.conn.execute(update(Source.__table__).where(Source.__table__.c.id == self.source_id)
+                          .values(export_stamp=self.export_stamp, release=release))
+
+    def _coverages(self) -> list[_Coverage]:
+        c = DatasetCoverage.__table__
+        rows = self.conn.execute(select(c).where(c.c.external_scheme == self.scheme))
+        return [_Coverage(r.source_id, r.external_release, r.first_date, r.last_date,
+                          frozenset(json.loads(r.countries)), r.stamp) for r in rows]
+
+    # -- the file's own clock and release, when its name does not tell ---------------------
+    def _scan(self) -> tuple[Optional[str], Optional[dt.date]]:
+        """(the year most rows are dated, the latest date): read once, only when needed."""
+        if self.scanned is None:
+            years: Counter = Counter()
+            latest = None
+            day = self.binding.day
+            width = len(self.header)
+            records = read_records(self.info)
+            next(records, None)
+            for rec in records:
+                if rec.problem is not None or len(rec.fields) < width - 8:
+                    continue
+                found = day(rec.fields)
+                if found is None:
+                    continue
+                years[found.year] += 1
+                if latest is None or found > latest:
+                    latest = found
+            common = max(years.items(), key=lambda kv: (kv[1], -kv[0]))[0] if years else None
+            self.scanned = (str(common) if common else None, latest)
+        return self.scanned
+
+    def _release_for(self, external_id: str) -> Optional[str]:
+        if not is_realtime(self.scheme, external_id):
+            return None
+        if self.release is None:
+            self.release = self._scan()[0]
+            if self.release is None:
+                raise TrackerError(f"{self.file}: cannot tell which realtime release its ids ({external_id}) "
+                                   "belong to: name it with --release YEAR")
+        return self.release
+
+    def _row_clock(self, row: DatasetRow) -> int:
+        if row.stamp is not None:
+            if self.max_stamp is None or row.stamp > self.max_stamp:
+                self.max_stamp = row.stamp
+            return row.stamp
+        if self.export_stamp is None:
+            latest = self._scan()[1]
+            clock = day_stamp(latest or self.now.date())
+            if self.binding.has_stamps:
+                return clock  # a row without its timestamp in a file of timestamps: the file's latest day
+            self.export_stamp = clock
+        return self.export_stamp
+
+    # -- reading -------------------------------------------------------------------------------
+    def _stream(self, started: float) -> None:
+        records = read_records(self.info)
+        try:
+            head = next(records)
+        except StopIteration:
+            raise BadRecord(self.file, 1, "", "the file is empty (no header)") from None
+        self.header = head.fields
+        binding = self.binding = self.dataset.bind(head.fields, self.file)
+        parse, width = binding.parse, len(head.fields)
+        named = [i for i, n in enumerate(head.fields) if n.strip()]
+        last_named = max(named) if named else -1
+        key_of = itemgetter(*binding.hashed) if len(binding.hashed) > 1 else (lambda f: (f[binding.hashed[0]],))
+        batch: list[_Pending] = []
+        batch_size = max(1, self.options.batch_size)
+        first_data = True
+        progress, tick = self.options.progress, time.perf_counter() + 0.5
+        result = self.result
+        suspect = SUSPECT.search
+        for rec in records:
+            fields = rec.fields
+            if rec.problem is not None:
+                result.rows += 1
+                self._reject(rec.line, fields, "", rec.problem)
+                continue
+            if not fields:
+                continue  # a blank line
+            if first_data:
+                first_data = False
+                if _is_tag_row(fields):  # the HXL hashtag row of HDX republications
+                    continue
+            result.rows += 1
+            n = len(fields)
+            if n != width:
+                problem = _width_problem(fields, width, last_named, head.fields, rec.complete)
+                if problem is not None:
+                    self._reject(rec.line, fields, problem[0], problem[1])
+                    continue
+                fields = (fields + [""] * (width - n)) if n < width else fields[:width]
+            joined = "\x1f".join(key_of(fields))
+            if suspect(joined) is not None:
+                fields, problem = self._repair(rec.line, fields, binding)
+                if problem is not None:
+                    self._reject(rec.line, fields, *problem)
+                    continue
+            try:
+                row = parse(fields)
+            except RowError as exc:
+                self._reject(rec.line, fields, exc.column, exc.reason)
+                continue
+            digest = hashlib.blake2b(joined.encode("utf-8"), digest_size=16).hexdigest()
+            if not row.external_id:
+                # A row the dataset left without an id: named by its content, so that
+                # importing the same file again finds it.
+                row.external_id = f"{self.scheme}-noid-{digest[:20]}"
+                result.synthesized_ids += 1
+            batch.append(_Pending(rec.line, fields, row, digest))
+            if len(batch) >= batch_size:
+                self._flush(batch)
+                batch = []
+            if progress is not None and result.rows % 1000 == 0 and time.perf_counter() >= tick:
+                progress(result.rows, time.perf_counter() - started)
+                tick = time.perf_counter() + 0.5
+        if batch:
+            self._flush(batch)
+
+    def _repair(self, line: int, fields: list[str], binding: Binding) -> tuple[list[str], Optional[tuple[str, str]]]:
+        """The row's fields with mis-encoded text repaired (and counted), or the column that cannot be."""
+        out = fields
+        for i in binding.hashed:
+            value = fields[i]
+            if SUSPECT.search(value) is None:
+                continue
+            fixed, problem = repair_text(value)
+            if problem is not None:
+                return fields, (binding.names[i].strip(), problem)
+            if fixed != value:
+                if out is fields:
+                    out = list(fields)
+                out[i] = fixed
+                self.result.repaired += 1
+                if self.result.first_repair is None:
+                    self.result.first_repair = f"line {line}, {binding.names[i].strip()}: {value!r} -> {fixed!r}"
+        return out, None
+
+    # -- rejects -----------------------------------------------------------------------------
+    def _reject(self, line: int, fields: list[str], column: str, reason: str) -> None:
+        if not self.options.keep_going:
+            raise BadRecord(self.file, line, column, reason)
+        self.result.rejected += 1
+        if self.rejects_writer is None:
+            path = self.options.rejects or default_rejects_path(self.file)
+            self.result.rejects_path = path
+            try:
+                self.rejects_file = open(path, "w", encoding="utf-8", newline="")
+            except OSError as exc:
+                raise TrackerError(f"cannot write the rejects file {path}: {exc.strerror}") from None
+            self.rejects_writer = csv.writer(self.rejects_file)
+            self.rejects_writer.writerow(["line", "column", "reason", *self.header])
+        self.rejects_writer.writerow([line, column, reason, *fields])
+
+    # -- what the store holds under a batch's ids --------------------------------------------------
+    def _in(self, sql: str, params: tuple, ids: list[str]):
+        """Run ``sql`` (ending in ``external_id``) for the ids, in chunks the backend takes."""
+        if self.write.sqlite:
+            for i in range(0, len(ids), 30000):
+                chunk = ids[i:i + 30000]
+                yield from self.conn.exec_driver_sql(sql + f" IN ({', '.join('?' * len(chunk))})", (*params, *chunk))
+        else:
+            yield from self.conn.exec_driver_sql(sql + " = ANY(%s)", (*params, ids))
+
+    def _live(self, ids: list[str]) -> dict[str, list[_Live]]:
+        p = self.write.p
+        sql = ("SELECT e.id, e.external_id, e.external_release, e.external_key, e.source_id, e.location_id, "
+               "e.event_type, e.sub_type, s.export_stamp, r.event_id, r.content_hash, r.stamp, r.country, "
+               "r.recorded_date, r.deleted_stamp FROM events e JOIN sources s ON s.id = e.source_id "
+               f"LEFT JOIN dataset_records r ON r.event_id = e.id WHERE e.external_scheme = {p} AND e.external_id")
+        out: dict[str, list[_Live]] = {}
+        for (eid, ext, release, key, source_id, location_id, etype, sub, export, has, digest, stamp, country,
+             recorded, deleted) in self._in(sql, (self.scheme,), ids):
+            version = Version(stamp, export, digest) if has is not None else None
+            out.setdefault(ext, []).append(_Live(
+                eid, ext, release, key or ext, source_id, location_id, _is_transfer(etype, sub), has is not None,
+                version, country, _as_date(recorded), deleted))
+        return out
+
+    def _gone(self, ids: list[str]) -> dict[str, list[_Gone]]:
+        """The identities under these ids that stand nowhere: deleted, or only in history."""
+        out: dict[str, list[_Gone]] = {}
+        if not self.look_for_history:
+            return out
+        p = self.write.p
+        sql = ("SELECT v.external_id, v.external_release, v.external_key, v.change, v.stamp, s.export_stamp, "
+               "v.content_hash, v.country, v.recorded_date, v.source_id FROM event_revisions v "
+               "LEFT JOIN sources s ON s.id = v.source_id "
+               f"WHERE v.external_scheme = {p} AND v.event_id IS NULL AND v.external_id")
+        by_key: dict[str, _Gone] = {}
+        for ext, release, key, change, stamp, export, digest, country, recorded, source_id in self._in(
+                sql, (self.scheme,), ids):
+            gone = by_key.get(key)
+            if gone is None:
+                gone = by_key[key] = _Gone(ext, release, key)
+                out.setdefault(ext, []).append(gone)
+            if change == "deleted":
+                gone.deletions.append(stamp)
+                gone.sources.add(source_id)
+            else:
+                gone.add_version(Version(stamp, export, digest), source_id, country, _as_date(recorded))
+        return out
+
+    def _history_of(self, event_ids: list[int]) -> dict[int, set[Version]]:
+        """The stored versions (other than the one that stands) of live events."""
+        out: dict[int, set[Version]] = {}
+        if not event_ids:
+            return out
+        p = self.write.p
+        sql = ("SELECT v.event_id, v.stamp, s.export_stamp, v.content_hash FROM event_revisions v "
+               "LEFT JOIN sources s ON s.id = v.source_id WHERE v.change = 'version' AND v.event_id")
+        for i in range(0, len(event_ids), 5000):
+            chunk = event_ids[i:i + 5000]
+            rows = self.conn.exec_driver_sql(
+                sql + (f" IN ({', '.join([p] * len(chunk))})" if self.write.sqlite else " = ANY(%s)"),
+                tuple(chunk) if self.write.sqlite else (chunk,))
+            for eid, stamp, export, digest in rows:
+                out.setdefault(eid, set()).add(Version(stamp, export, digest))
+        return out
+
+    # -- one batch ---------------------------------------------------------------------------------
+    def _match(self, base: str, row: DatasetRow, lives: list[_Live], gones: list[_Gone], plan: _Plan):
+        """(the stored identity this row is a version of, or None; the row's key; an identity conflict?)."""
+        live_keys = {x.key for x in lives}
+        candidates = [*lives, *[g for g in gones if g.key not in live_keys]]
+        if not candidates:
+            return None, base, False
+        candidates.sort(key=lambda c: c.key != base)
+        for c in candidates:
+            if same_event(c.country, c.recorded, row.country, row.recorded_date):
+                return c, c.key, False
+        # A different event under a stored id: every one of them is keyed by its country and date.
+        for c in candidates:
+            if c.key == base:
+                c.key = conflict_key(base, c.country, c.recorded)
+                plan.renames.append((c, c.key))
+        return None, conflict_key(base, row.country, row.recorded_date), True
+
+    def _covered_by(self, release, row: DatasetRow, version: Version, held_by: set) -> list[_Coverage]:
+        """The pruning exports, newer than this version, that cover its country and date but did not hold it."""
+        if not self.coverages or row.recorded_date is None:
+            return []
+        country = normalize_name(row.country or "")
+        return [c for c in self.coverages
+                if c.release == release and c.source_id != self.source_id and c.source_id not in held_by
+                and c.first <= row.recorded_date <= c.last and country in c.countries and version.seen < c.stamp]
+
+    def _flush(self, batch: list[_Pending]) -> None:
+        result, seen = self.result, self.seen
+        ids = list({p.row.external_id for p in batch})
+        live = self._live(ids)
+        gone = self._gone(ids)
+        plan = _Plan()
+        in_batch: dict[str, int] = {}
+        older_live: list[tuple[_Live, _Pending, Version]] = []
+        id_column = self.dataset.id_column
+        for p in batch:
+            row = p.row
+            ext = row.external_id
+            release = self._release_for(ext)
+            base = identity_key(ext, release)
+            lives = [x for x in live.get(ext, ()) if x.release == release]
+            gones = [g for g in gone.get(ext, ()) if g.release == release]
+            match, key, conflict = self._match(base, row, lives, gones, plan)
+            if key in in_batch:
+                self._reject(p.line, p.fields, id_column, f"duplicate {id_column} {ext!r} (also at line {in_batch[key]})")
+                continue
+            in_batch[key] = p.line
+            version = Version(self._row_clock(row), self.export_stamp, p.digest)
+            if isinstance(match, _Live):
+                if match.event_id in seen:
+                    self._reject(p.line, p.fields, id_column, f"duplicate {id_column} {ext!r} (also earlier in this file)")
+                    continue
+                if not match.has_record:
+                    self._reject(p.line, p.fields, id_column,
+                                 f"{ext!r} is already the id of event #{match.event_id}, which no dataset import wrote")
+                    continue
+                seen.add(match.event_id)
+                self._cover(row, release)
+                if version == match.version:
+                    result.unchanged += 1
+                    if match.source_id != self.source_id:
+                        plan.links.append((match.event_id, self.source_id))  # another export holds this version
+                elif is_newer(version, match.version):
+                    plan.changed.append((match, p, version))
+                else:
+                    older_live.append((match, p, version))
+                continue
+            if key in self.seen_keys:
+                self._reject(p.line, p.fields, id_column, f"duplicate {id_column} {ext!r} (also earlier in this file)")
+                continue
+            self._cover(row, release)
+            if conflict:
+                result.conflicts += 1
+                result.conflict_keys.append(key)
+            if isinstance(match, _Gone):
+                if version in match.versions:
+                    self.seen_keys.add(key)
+                    result.older += 1  # already in the history of an event that does not stand (deleted)
+                    continue
+                tombs = self._covered_by(release, row, version, match.sources)
+                deletions = [*match.deletions, *(c.stamp for c in tombs)]
+                best = newest([*match.versions, version])
+            else:
+                tombs = self._covered_by(release, row, version, set())
+                deletions = [c.stamp for c in tombs]
+                best = version
+            for c in tombs:
+                plan.tombstones.append((key, release, ext, None, c.stamp, c.source_id,
+                                        "pruned: a newer full export that covers it does not hold it"))
+            if best is version and deleted_by(version, deletions) is None:
+                plan.fresh.append((p, key, release, version, match, max(deletions, default=None)))
+            else:
+                self.seen_keys.add(key)
+                plan.history.append((p, key, release, version, None))
+                result.older += 1
+        if older_live:
+            known = self._history_of([m.event_id for m, _, _ in older_live])
+            for match, p, version in older_live:
+                if version in known.get(match.event_id, ()):
+                    result.unchanged += 1
+                else:
+                    plan.history.append((p, match.key, match.release, version, match.event_id))
+                    if version.content_hash == match.version.content_hash:
+                        result.unchanged += 1
+                    else:
+                        result.older += 1
+        self._write_plan(plan)
+
+    def _write_plan(self, plan: _Plan) -> None:
+        to_resolve = [x[0] for x in plan.fresh] + [x[1] for x in plan.changed] + [x[0] for x in plan.history]
+        resolved = self._resolve(to_resolve)
+        self.actors.flush(self.write)
+        self.places.flush(self.write)
+        if plan.renames:
+            self._rename(plan.renames)
+        fresh = [x for x in plan.fresh if id(x[0]) in resolved]
+        changed = [x for x in plan.changed if id(x[1]) in resolved]
+        history = [x for x in plan.history if id(x[0]) in resolved]
+        if fresh:
+            self._insert(fresh, resolved)
+        if changed:
+            self._update(changed, resolved)
+        if history:
+            self._keep_history(history, resolved)
+        if plan.links:
+            self.write("event_sources_add", plan.links)
+        if plan.tombstones:
+            self.write("event_revisions", [
+                (eid, self.scheme, ext, release, key, source_id, "deleted", stamp, None, None, None,
+                 self.write.moment(self.now), _JSON.encode({"reason": why}))
+                for key, release, ext, eid, stamp, source_id, why in plan.tombstones])
+
+    def _resolve(self, pending: list[_Pending]) -> dict[int, tuple]:
+        """Actor and place ids for each row (keyed by id() of the pending row); unresolvable rows are rejected."""
+        out: dict[int, tuple] = {}
+        actors, places = self.actors, self.places
+        for p in pending:
+            row = p.row
+            try:
+                participants = []
+                taken = set()
+                for position, (role, name, kind, column) in enumerate(row.actors):
+                    aid = actors.resolve(name, kind, column)
+                    if (aid, role) in taken:
+                        continue  # the same actor twice in one role (ACLED lists repeat at times)
+                    taken.add((aid, role))
+                    participants.append((aid, role, position))
+                place_ids = places.resolve(row.path, row.country_code, row.latitude, row.longitude,
+                                           row.coord_precision) if row.path else []
+            except Unresolvable as exc:
+                self._reject(p.line, p.fields, exc.column, exc.reason)
+                continue
+            out[id(p)] = (participants, place_ids)
+        return out
+
+    def _cover(self, row: DatasetRow, release: Optional[str]) -> None:
+        """Widen the file's own coverage: its countries, its rows' recorded dates, its id scopes."""
+        self.releases.add(release)
+        if row.country:
+            self.countries.add(row.country)
+        day = row.recorded_date or row.date_start
+        if self.first_day is None or day < self.first_day:
+            self.first_day = day
+        if self.last_day is None or day > self.last_day:
+            self.last_day = day
+
+    def _touch(self, location_id: Optional[int], transfer: bool) -> None:
+        if location_id is not None and transfer:
+            self.result.touched_places.add(location_id)
+
+    # -- writing -------------------------------------------------------------------------------------
+    def _record(self, row: DatasetRow, digest: str, stamp: int, deleted: Optional[int]) -> tuple:
+        return (digest, stamp, self.write.day(row.recorded_date) if row.recorded_date else None, deleted,
+                row.country, row.cited, _JSON.encode(row.attributes) if row.attributes else None,
+                self.write.moment(self.now))
+
+    def _insert(self, fresh: list, resolved: dict[int, tuple]) -> None:
+        w = self.write
+        day, scheme, source_id = w.day, self.scheme, self.source_id
+        ids = self.event_ids.take(len(fresh))
+        events, participants, records, attach = [], [], [], []
+        used_actors, used_places, seen = self.used_actors, self.used_places, self.seen
+        for event_id, (p, key, release, version, gone, deleted) in zip(ids, fresh):
+            row = p.row
+            people, place_ids = resolved[id(p)]
+            place = place_ids[-1] if place_ids else None
+            events.append((event_id, source_id, key, scheme, row.external_id, release, key, day(row.date_start),
+                           day(row.date_end), row.date_precision, row.event_type, row.sub_type, place,
+                           row.latitude, row.longitude, row.coord_precision,
+                           row.fatalities_low, row.fatalities_best, row.fatalities_high, "reported",
+                           row.description))
+            for aid, role, position in people:
+                participants.append((event_id, aid, role, position))
+                used_actors.add(aid)
+            used_places.update(place_ids)
+            records.append((event_id, *self._record(row, p.digest, version.stamp, deleted)))
+            seen.add(event_id)
+            self._touch(place, _is_transfer(row.event_type, row.sub_type))
+            if gone is not None:
+                attach.append((event_id, scheme, key))
+        w("events", events)
+        w("event_actors", participants)
+        w("dataset_records", records)
+        if attach:
+            w("revisions_attach", attach)
+            self.result.restored += len(attach)
+        self.result.inserted += len(events) - len(attach)
+
+    def _update(self, changed: list, resolved: dict[int, tuple]) -> None:
+        w = self.write
+        day, recorded = w.day, w.moment(self.now)
+        event_ids = [m.event_id for m, _, _ in changed]
+        old = snapshot_versions(self.conn, event_ids, self.places)
+        revisions, updates, records, participants = [], [], [], []
+        deleted_now = []
+        for match, p, version in changed:
+            row = p.row
+            people, place_ids = resolved[id(p)]
+            place = place_ids[-1] if place_ids else None
+            was = old[match.event_id]
+            revisions.append((match.event_id, self.scheme, match.external_id, match.release, match.key,
+                              match.source_id, "version", match.version.stamp, match.version.content_hash,
+                              match.country, w.day(match.recorded) if match.recorded else None, recorded,
+                              _JSON.encode(was["content"])))
+            updates.append((self.source_id, day(row.date_start), day(row.date_end), row.date_precision,
+                            row.event_type, row.sub_type, place, row.latitude, row.longitude,
+                            row.coord_precision, row.fatalities_low,
+                            row.fatalities_best, row.fatalities_high, row.description, match.event_id))
+            records.append((*self._record(row, p.digest, version.stamp, match.deleted_stamp), match.event_id))
+            for aid, role, position in people:
+                participants.append((match.event_id, aid, role, position))
+                self.used_actors.add(aid)
+            self.used_places.update(place_ids)
+            self._touch(match.location_id, match.transfer)
+            self._touch(place, _is_transfer(row.event_type, row.sub_type))
+            if version.content_hash == match.version.content_hash:
+                self.result.unchanged += 1  # the same content, seen by a newer export
+            else:
+                self.result.updated += 1
+            if deleted_by(version, [match.deleted_stamp] if match.deleted_stamp is not None else []) is not None:
+                deleted_now.append(match)
+        w("event_revisions", revisions)
+        w("events_update", updates)
+        w("records_update", records)
+        w("event_actors_clear", [(e,) for e in event_ids])
+        w("event_actors", participants)
+        w("event_sources_clear", [(e,) for e in event_ids])  # the other exports held the version superseded
+        if deleted_now:
+            # An older deletion that stands against this version (its export is older than the deletion).
+            self.result.deleted += delete_events(self.conn, self.write, self.places, [
+                (m.event_id, None, None) for m in deleted_now], self.now, self.result.touched_places)
+
+    def _keep_history(self, history: list, resolved: dict[int, tuple]) -> None:
+        """Versions older than what stands: kept in the event's history, changing nothing else."""
+        rows = []
+        recorded = self.write.moment(self.now)
+        for p, key, release, version, event_id in history:
+            people, place_ids = resolved[id(p)]
+            row = p.row
+            content = row_content(self.scheme, row, key, release, place_ids[-1] if place_ids else None, people,
+                                  self.actors, self.places, version.stamp, p.digest)
+            rows.append((event_id, self.scheme, row.external_id, release, key, self.source_id, "version",
+                         version.stamp, p.digest, row.country,
+                         self.write.day(row.recorded_date) if row.recorded_date else None, recorded,
+                         _JSON.encode(content)))
+        self.write("event_revisions", rows)
+
+    def _rename(self, renames: list) -> None:
+        """Key the stored events of an identity conflict by their country and date."""
+        for stored, new_key in renames:
+            old_key = identity_key(stored.external_id, stored.release)
+            if isinstance(stored, _Live):
+                self.write("events_rekey", [(new_key, new_key, stored.event_id)])
+            self.write("revisions_rekey", [(new_key, self.scheme, old_key)])
+
+    def _link_sources(self) -> None:
+        """Link the actors and places this file's rows name to the file (once each)."""
+        p = self.write.p
+        for table, column, used in (("actor_sources", "actor_id", self.used_actors),
+                                    ("location_sources", "location_id", self.used_places)):
+            if not used:
+                continue
+            have = set(self.conn.exec_driver_sql(
+                f"SELECT {column} FROM {table} WHERE source_id = {p}", (self.source_id,)).scalars())
+            self.write(table, [(i, self.source_id) for i in sorted(used - have)])
+
+    # -- events of earlier imports this file does not hold --------------------------------------------
+    def _not_in_file(self) -> None:
+        """Report (or, with ``prune``, delete) the stored events within this file's coverage that it lacks.
+
+        Coverage: the file's countries, its rows' recorded dates (not widened by
+        their precision), the id scopes its rows are in. Only events older than
+        the export are candidates: a newer event is no evidence against.
+        """
+        if self.first_day is None:
+            return
+        clock = self.export_stamp if self.export_stamp is not None else self.max_stamp
+        if clock is None:
+            return
+        w, p = self.write, self.write.p
+        countries = {normalize_name(c) for c in self.countries}
+        missing: list[tuple[int, str]] = []
+        for release in sorted(self.releases, key=lambda r: r or ""):
+            scope = "e.external_release IS NULL" if release is None else f"e.external_release = {p}"
+            params = (self.scheme,) + (() if release is None else (release,)) + (w.day(self.first_day), w.day(self.last_day))
+            rows = self.conn.exec_driver_sql(
+                "SELECT e.id, e.external_key, r.stamp, s.export_stamp, r.content_hash, r.country FROM events e "
+                "JOIN dataset_records r ON r.event_id = e.id JOIN sources s ON s.id = e.source_id "
+                f"WHERE e.external_scheme = {p} AND {scope} AND r.recorded_date >= {p} AND r.recorded_date <= {p} "
+                "ORDER BY e.id", params)
+            for eid, key, stamp, export, digest, country in rows:
+                if eid in self.seen or normalize_name(country or "") not in countries:
+                    continue
+                if Version(stamp, export, digest).seen < clock:
+                    missing.append((eid, key))
+        if not self.options.prune:
+            self.result.missing = [key for _, key in missing]
+            return
+        self.result.pruned = delete_events(self.conn, w, self.places, [(eid, clock, self.source_id) for eid, _ in missing],
+                                           self.now, self.result.touched_places,
+                                           reason="pruned: a newer full export that covers it does not hold it")
+        self.result.deleted += self.result.pruned
+        self._record_coverage(clock, countries)
+
+    def _record_coverage(self, clock: int, countries: set[str]) -> None:
+        """Keep what this pruning export covers, so that older exports imported later cannot bring back what it lacks."""
+        c = DatasetCoverage.__table__
+        have = set(self.conn.execute(select(c.c.external_release).where(c.c.source_id == self.source_id)).scalars())
+        rows = [{"source_id": self.source_id, "external_scheme": self.scheme, "external_release": release,
+                 "first_date": self.first_day, "last_date": self.last_day,
+                 "countries": json.dumps(sorted(countries), ensure_ascii=False), "stamp": clock}
+                for release in self.releases if release not in have]
+        if rows:
+            self.conn.execute(insert(c), rows)
+
+
+def delete_events(conn: Connection, write: "_Writer", places, doomed: list[tuple[int, Optional[int], Optional[int]]],
+                  now: dt.datetime, touched: set, reason: str = "") -> int:
+    """Delete live imported events, keeping the version that stood (and, where given, the deletion) in history.
+
+    ``doomed``: (event id, deletion clock or None, deleting source or None);
+    None when the deletion is already recorded. Returns how many were deleted.
+    """
+    if not doomed:
+        return 0
+    recorded = write.moment(now)
+    ids = [eid for eid, _, _ in doomed]
+    for i in range(0, len(doomed), 5000):
+        chunk = doomed[i:i + 5000]
+        old = snapshot_versions(conn, [eid for eid, _, _ in chunk], places)
+        rows = []
+        for eid, stamp, source_id in chunk:
+            v = old[eid]
+            c = v["content"]
+            rows.append((None, c["scheme"], c["external_id"], c["release"], c["key"], v["source_id"], "version",
+                         v["stamp"], c["content_hash"], v["country"],
+                         write.day(v["recorded_date"]) if v["recorded_date"] else None, recorded, _JSON.encode(c)))
+            if stamp is not None:
+                rows.append((None, c["scheme"], c["external_id"], c["release"], c["key"], source_id, "deleted",
+                             stamp, None, None, None, recorded, _JSON.encode({"reason": reason})))
+            if v["transfer"] and c.get("location_id") is not None:
+                touched.add(c["location_id"])
+        write("event_revisions", rows)
+        write("events_delete", [(eid,) for eid, _, _ in chunk])
+    return len(ids)
+
+
+def _is_transfer(event_type: Optional[str], sub_type: Optional[str]) -> bool:
+    return transfer_kind(event_type, sub_type) is not None
+
+
+def _as_date(value) -> Optional[dt.date]:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@contextmanager
+def _fewer_collections():
+    """Run the garbage collector rarely while rows stream through.
+
+    An import allocates millions of short-lived, acyclic objects (freed by
+    reference counting) next to large long-lived maps; with the default
+    thresholds the collector would walk those maps over and over.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(200_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def _is_tag_row(fields: list[str]) -> bool:
+    """An HXL hashtag row (``#date+year,#geo+lat,...``) under the header."""
+    cells = [f.strip() for f in fields if f.strip()]
+    return bool(cells) and all(c.startswith("#") for c in cells)
+
+
+def _width_problem(fields: list[str], width: int, last_named: int, header: list[str],
+                   complete: bool) -> Optional[tuple[str, str]]:
+    """Why a record with the wrong number of fields is bad, or None when only unnamed columns differ."""
+    n = len(fields)
+    if n < width:
+        if n > last_named:
+            return None  # only trailing unnamed columns are missing
+        column = header[n].strip() or f"column {n + 1}"
+        if not complete:
+            return column, f"the record is cut off: the file ends after {n} of its {width} fields"
+        return column, f"missing: the record has {n} fields, the header {width}"
+    extra = fields[width:]
+    if any(f.strip() for f in extra):
+        return f"column {width + 1}", f"the record has {n} fields, the header only {width}"
+    return None
+
+
+
+
+def dataset_named(name: str) -> Dataset:
+    """The importer of a dataset by its scheme name: ``acled`` or ``ucdp``."""
+    if name == "acled":
+        from tracker.ingest.datasets.acled import DATASET
+    elif name == "ucdp":
+        from tracker.ingest.datasets.ucdp import DATASET
+    else:
+        raise TrackerError(f"no importer for dataset {name!r} (acled, ucdp)")
+    return DATASET
+

@@ -1,0 +1,506 @@
+"""Loading structured reports (format ``tracker-report/1``, YAML or JSON).
+
+A report is what one source says: the source and its grading, actors, places,
+relations, events, control claims and assessments. See docs/report-format.md.
+
+Loading is idempotent (the same report twice changes nothing: its content hash
+is kept on the source) and atomic (the caller's transaction is rolled back on
+the first bad record, which is reported with file, line and field). A changed
+report with the same id updates its records in place, keyed by their ids, and
+removes the ones it no longer contains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Optional
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.model.dates import BadDate, FuzzyDate, implausible, parse_fuzzy_date
+from tracker.ingest.documents import Document, read_document
+from tracker.errors import AmbiguousName, BadRecord
+from tracker.model.entities import (
+    Actor,
+    ActorAlias,
+    ActorRelation,
+    Assessment,
+    ControlSpan,
+    Event,
+    EventActor,
+    Location,
+    LocationAlias,
+    Source,
+)
+from tracker.names.normalize import normalize_name
+from tracker.names.resolve import actor_candidates, actor_ids_named, ancestors, location_candidates, location_ids_named
+
+FORMAT = "tracker-report/1"
+
+
+@lru_cache(maxsize=1)
+def report_schema() -> dict:
+    """The JSON Schema every report is validated against."""
+    text = (resources.files("tracker") / "schemas" / "report-v1.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@dataclass
+class LoadResult:
+    """What loading one file did."""
+
+    file: str
+    report: str
+    status: str  # inserted | updated | unchanged
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = []
+        for kind, c in self.counts.items():
+            changed = {k: v for k, v in c.items() if v}
+            if changed:
+                parts.append(f"{kind} " + ", ".join(f"{v} {k}" for k, v in changed.items()))
+        detail = "; ".join(parts) if parts else "no records changed"
+        return f"{self.file}: report {self.report} {self.status} ({detail})"
+
+
+def load_reports(session: Session, paths: Iterable[str]) -> list[LoadResult]:
+    """Load several report files in the caller's transaction (all or nothing)."""
+    return [load_report(session, path) for path in paths]
+
+
+def load_report(session: Session, path: str) -> LoadResult:
+    """Load one report file into the session; raises BadRecord on the first problem."""
+    doc = read_document(path)
+    validate(doc)
+    return _Loader(session, doc).run()
+
+
+def validate(doc: Document) -> None:
+    """Check a document against the report JSON Schema, reporting the first problem by line."""
+    validator = Draft202012Validator(report_schema())
+    errors = list(validator.iter_errors(doc.data))
+    if not errors:
+        return
+    errors.sort(key=lambda e: (doc.line_of(tuple(e.absolute_path)) or 0, len(e.absolute_path)))
+    first_line = doc.line_of(tuple(errors[0].absolute_path))
+    same_line = [e for e in errors if doc.line_of(tuple(e.absolute_path)) == first_line]
+    error = best_match(same_line)
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        raise doc.error(path + (extra[0],), f"unknown field (allowed: {', '.join(sorted(allowed))})")
+    if error.validator == "required":
+        raise doc.error(path, error.message)
+    if error.validator == "pattern":
+        what = error.schema.get("description") or "value"
+        raise doc.error(path, f"{error.instance!r} is not a valid value: {what}")
+    if error.validator == "const" and path == ("format",):
+        raise doc.error(path, f"unsupported format {error.instance!r}; this tracker reads {FORMAT}")
+    raise doc.error(path, error.message)
+
+
+def content_hash(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _date(doc: Document, path: tuple, value: Any) -> Optional[FuzzyDate]:
+    if value is None:
+        return None
+    try:
+        date = parse_fuzzy_date(value)
+    except BadDate as exc:
+        raise doc.error(path, str(exc)) from None
+    if reason := implausible(date.earliest) or implausible(date.latest):
+        raise doc.error(path, reason)
+    return date
+
+
+def _grading(value: Any) -> tuple[Optional[str], Optional[str]]:
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        return value[0], value[1]
+    return value["reliability"], str(value["credibility"])
+
+
+class _Counter(dict):
+    def bump(self, kind: str, what: str) -> None:
+        self.setdefault(kind, {"inserted": 0, "updated": 0, "deleted": 0})[what] += 1
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    """Set attributes that differ; true when anything changed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+class _Loader:
+    def __init__(self, session: Session, doc: Document):
+        self.session, self.doc, self.data = session, doc, doc.data
+        self.counts = _Counter()
+        self.actors: dict[str, Actor] = {}  # local id -> actor
+        self.places: dict[str, Location] = {}
+        self.actor_names: dict[str, set[str]] = {}  # normalized name -> local ids
+        self.place_names: dict[str, set[str]] = {}
+        self.events: dict[str, Event] = {}
+
+    # -- the run ---------------------------------------------------------
+    def run(self) -> LoadResult:
+        report = self.data["report"]
+        digest = content_hash(self.data)
+        source = self.session.scalar(select(Source).where(Source.key == report["id"]))
+        if source is not None and source.content_hash == digest:
+            return LoadResult(self.doc.file, report["id"], "unchanged")
+        status = "inserted" if source is None else "updated"
+        self.source = self._source(source, report, digest)
+        self._check_unique_ids()
+        # Lookups must not flush half-built records one by one (that is most of
+        # the cost of a large report): flushes happen where ids are needed.
+        with self.session.no_autoflush:
+            self._actors()
+            self.session.flush()
+            self._places()
+            self.session.flush()
+        self._relations()
+        self._events()
+        self._control()
+        self._assessments()
+        self.session.flush()
+        return LoadResult(self.doc.file, report["id"], status, dict(self.counts))
+
+    def _check_unique_ids(self) -> None:
+        for section in ("actors", "places", "relations", "events", "control", "assessments"):
+            seen: dict[str, int] = {}
+            for i, item in enumerate(self.data.get(section, [])):
+                key = item.get("id")
+                if key is None:
+                    continue
+                if key in seen:
+                    raise self.doc.error((section, i, "id"), f"duplicate id {key!r} (first at {section}[{seen[key]}])")
+                seen[key] = i
+
+    # -- source ------------------------------------------------------------
+    def _source(self, source: Optional[Source], report: dict, digest: str) -> Source:
+        published = _date(self.doc, ("report", "published"), report.get("published"))
+        reliability, credibility = _grading(report.get("grading"))
+        values = dict(
+            kind="report",
+            title=report["title"],
+            publisher=report.get("publisher"),
+            author=report.get("author"),
+            url=report.get("url"),
+            published_min=published.earliest if published else None,
+            published_max=published.latest if published else None,
+            published_precision=published.precision if published else None,
+            reliability=reliability,
+            credibility=credibility,
+            language=report.get("language"),
+            notes=report.get("notes"),
+            file_name=self.doc.file,
+            content_hash=digest,
+            loaded_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        )
+        if source is None:
+            source = Source(key=report["id"], **values)
+            self.session.add(source)
+        else:
+            _assign(source, values)
+        self.session.flush()
+        return source
+
+    # -- references ----------------------------------------------------------
+    def _ref(self, path: tuple, ref: str, local: dict, local_names: dict, what: str):
+        """Resolve a reference: a local id, a name in this report, or a name in the database."""
+        if ref in local:
+            return local[ref]
+        key = normalize_name(ref)
+        mine = local_names.get(key, set())
+        if len(mine) == 1:
+            return local[next(iter(mine))]
+        if len(mine) > 1:
+            raise self.doc.error(path, f"{what} name {ref!r} is ambiguous in this report: ids {', '.join(sorted(mine))}")
+        if what == "actor":
+            ids = actor_ids_named(self.session, [ref])
+            model, candidates = Actor, actor_candidates
+        else:
+            ids = location_ids_named(self.session, [ref])
+            model, candidates = Location, location_candidates
+        if not ids:
+            raise self.doc.error(path, f"unknown {what} {ref!r} (not an id in this report nor a known name)")
+        if len(ids) > 1:
+            listed = "; ".join(str(c) for c in candidates(self.session, ids))
+            raise self.doc.error(path, f"{what} name {ref!r} is ambiguous: {listed}")
+        return self.session.get(model, ids.pop())
+
+    def actor_ref(self, path: tuple, ref: str) -> Actor:
+        return self._ref(path, ref, self.actors, self.actor_names, "actor")
+
+    def place_ref(self, path: tuple, ref: str) -> Location:
+        return self._ref(path, ref, self.places, self.place_names, "place")
+
+    # -- actors ----------------------------------------------------------------
+    def _actors(self) -> None:
+        for i, item in enumerate(self.data.get("actors", [])):
+            path = ("actors", i)
+            names = [item["name"], *item.get("aliases", [])]
+            earlier = self.actor_names.get(normalize_name(item["name"]), set())
+            if earlier:
+                raise self.doc.error(path + ("name",), f"{item['name']!r} is already a name of actor {sorted(earlier)[0]!r} in this report")
+            ids = actor_ids_named(self.session, [item["name"]]) or actor_ids_named(self.session, names)
+            if len(ids) > 1:
+                listed = "; ".join(str(c) for c in actor_candidates(self.session, ids))
+                raise self.doc.error(path + ("name",), f"names match several known actors: {listed}")
+            # A known actor keeps its canonical name (this report's name becomes an
+            # alias); the attributes the report states are taken as the latest word.
+            values = {k: item[k] for k in ("kind", "country", "description") if k in item}
+            if ids:
+                actor = self.session.get(Actor, ids.pop())
+                if _assign(actor, values):
+                    self.counts.bump("actors", "updated")
+            else:
+                actor = Actor(name=item["name"], sources=[self.source], **{"kind": "other", **values})
+                self.session.add(actor)
+                self.counts.bump("actors", "inserted")
+            self._aliases(actor, names, ActorAlias, "actor_id")
+            if actor.id is not None and self.source not in actor.sources:
+                actor.sources.append(self.source)
+            self.actors[item["id"]] = actor
+            for n in names:
+                self.actor_names.setdefault(normalize_name(n), set()).add(item["id"])
+
+    def _aliases(self, record, names: list[str], alias_model, fk: str) -> None:
+        have = {a.normalized: a for a in record.aliases} if record.id is not None else {}
+        wanted = {}
+        for n in names:
+            wanted.setdefault(normalize_name(n), n)
+        for key, name in wanted.items():
+            if key and key not in have:
+                record.aliases.append(alias_model(name=name, normalized=key, source_id=self.source.id))
+        for key, alias in have.items():
+            if alias.source_id == self.source.id and key not in wanted:
+                record.aliases.remove(alias)
+
+    # -- places ------------------------------------------------------------------
+    def _places(self) -> None:
+        items = list(enumerate(self.data.get("places", [])))
+        # Parents first: a place may name a parent defined further down the file.
+        pending, done = items, set()
+        while pending:
+            progressed, later = False, []
+            for i, item in pending:
+                parent = item.get("parent")
+                if parent and any(p.get("id") == parent for _, p in items) and parent not in done:
+                    later.append((i, item))
+                    continue
+                self._place(i, item)
+                done.add(item["id"])
+                progressed = True
+            if not progressed:
+                i, item = later[0]
+                raise self.doc.error(("places", i, "parent"), f"places form a cycle through {item['parent']!r}")
+            pending = later
+
+    def _place(self, i: int, item: dict) -> None:
+        path = ("places", i)
+        names = [item["name"], *item.get("aliases", [])]
+        parent = self.place_ref(path + ("parent",), item["parent"]) if item.get("parent") else None
+        earlier = self.place_names.get(normalize_name(item["name"]), set())
+        if earlier and parent is None:
+            raise self.doc.error(path + ("name",), f"{item['name']!r} is already a name of place {sorted(earlier)[0]!r} in this report (give a parent to tell them apart)")
+        country = item.get("country") or (parent.country_code if parent is not None else None)
+        ids = location_ids_named(self.session, [item["name"]]) or location_ids_named(self.session, names)
+        if ids and (parent is not None or country):
+            narrowed = set()
+            for pid in ids:
+                p = self.session.get(Location, pid)
+                if parent is not None and p.parent_id not in (None, parent.id):
+                    continue
+                if country and p.country_code not in (None, country):
+                    continue
+                narrowed.add(pid)
+            ids = narrowed
+        if len(ids) > 1:
+            listed = "; ".join(str(c) for c in location_candidates(self.session, ids))
+            raise self.doc.error(path + ("name",), f"names match several known places: {listed}")
+        coords = item.get("coordinates") or {}
+        values = {k: item[k] for k in ("kind", "description", "geonames_id") if k in item}
+        if parent is not None:
+            values["parent"] = parent
+        if country:
+            values["country_code"] = country
+        if coords:
+            values.update(latitude=float(coords["lat"]), longitude=float(coords["lon"]),
+                          coord_precision=coords.get("precision", "exact"),
+                          coord_source=None)  # the report's own point (none from the gazetteer)
+        if ids:
+            place = self.session.get(Location, ids.pop())
+            if parent is not None and (parent.id == place.id or place in ancestors(parent)):
+                raise self.doc.error(path + ("parent",), f"{item['parent']!r} lies inside {item['name']!r}: a cycle")
+            if _assign(place, values):
+                self.counts.bump("places", "updated")
+            if self.source not in place.sources:
+                place.sources.append(self.source)
+        else:
+            place = Location(name=item["name"], sources=[self.source], **{"kind": "other", **values})
+            self.session.add(place)
+            self.counts.bump("places", "inserted")
+        self._aliases(place, names, LocationAlias, "location_id")
+        self.places[item["id"]] = place
+        for n in names:
+            self.place_names.setdefault(normalize_name(n), set()).add(item["id"])
+
+    # -- keyed records -------------------------------------------------------------
+    def _existing(self, model) -> dict[str, Any]:
+        rows = self.session.scalars(select(model).where(model.source_id == self.source.id))
+        return {r.key: r for r in rows}
+
+    def _upsert(self, kind: str, model, existing: dict, key: str, values: dict):
+        """Insert or update one keyed record; returns it and "inserted", "updated" or "unchanged"."""
+        record, state = existing.pop(key, None), "unchanged"
+        if record is None:
+            extra = {"sources": [self.source]} if hasattr(model, "sources") else {}
+            record, state = model(source_id=self.source.id, key=key, **values, **extra), "inserted"
+            self.session.add(record)
+        else:
+            if _assign(record, values):
+                state = "updated"
+            if hasattr(record, "sources") and self.source not in record.sources:
+                record.sources.append(self.source)
+        if state != "unchanged":
+            self.counts.bump(kind, state)
+        return record, state
+
+    def _delete_rest(self, kind: str, existing: dict) -> None:
+        for record in existing.values():
+            self.session.delete(record)
+            self.counts.bump(kind, "deleted")
+        self.session.flush()
+
+    @staticmethod
+    def _window(prefix: str, date: Optional[FuzzyDate]) -> dict:
+        return {
+            f"{prefix}_min": date.earliest if date else None,
+            f"{prefix}_max": date.latest if date else None,
+            f"{prefix}_precision": date.precision if date else None,
+        }
+
+    def _period(self, path: tuple, item: dict) -> dict:
+        start = _date(self.doc, path + ("from",), item.get("from"))
+        end = _date(self.doc, path + ("until",), item.get("until"))
+        if start is not None and end is not None and end.latest <= start.earliest:
+            raise self.doc.error(path + ("until",), f"period ends ({end}) before it starts ({start})")
+        return {**self._window("start", start), **self._window("end", end)}
+
+    def _relations(self) -> None:
+        existing = self._existing(ActorRelation)
+        for i, item in enumerate(self.data.get("relations", [])):
+            path = ("relations", i)
+            actor = self.actor_ref(path + ("actor",), item["actor"])
+            other = self.actor_ref(path + ("other",), item["other"])
+            if actor.id == other.id:
+                raise self.doc.error(path + ("other",), "an actor cannot be related to itself")
+            key = item.get("id") or f"{item['actor']}|{item['type']}|{item['other']}|{item.get('from')}|{item.get('until')}"
+            values = {"actor_id": actor.id, "kind": item["type"], "other_id": other.id,
+                      "certainty": item.get("certainty", "reported"), "quote": item.get("quote"),
+                      **self._period(path, item)}
+            self._upsert("relations", ActorRelation, existing, key, values)
+        self._delete_rest("relations", existing)
+
+    def _events(self) -> None:
+        existing = self._existing(Event)
+        for i, item in enumerate(self.data.get("events", [])):
+            path = ("events", i)
+            date = _date(self.doc, path + ("date",), item["date"])
+            place = self.place_ref(path + ("place",), item["place"]) if item.get("place") else None
+            fat = item.get("fatalities")
+            if isinstance(fat, int):
+                fat = {"low": fat, "best": fat, "high": fat}
+            fat = fat or {}
+            low, best, high = fat.get("low"), fat.get("best"), fat.get("high")
+            present = [v for v in (low, best, high) if v is not None]
+            if present != sorted(present):
+                raise self.doc.error(path + ("fatalities",), "fatalities must satisfy low <= best <= high")
+            values = {
+                "date_start": date.earliest, "date_end": date.latest, "date_precision": date.precision,
+                "event_type": item["type"], "sub_type": item.get("sub_type"),
+                "location_id": place.id if place is not None else None,
+                "fatalities_low": low, "fatalities_best": best, "fatalities_high": high,
+                "certainty": item.get("certainty", "reported"),
+                "description": item.get("description"), "quote": item.get("quote"),
+            }
+            event, state = self._upsert("events", Event, existing, item["id"], values)
+            wanted = []
+            for j, p in enumerate(item.get("actors", [])):
+                actor = self.actor_ref(path + ("actors", j, "actor"), p["actor"])
+                if (actor.id, p["role"]) in {(a, r) for a, r, _ in wanted}:
+                    raise self.doc.error(path + ("actors", j), "the same actor is listed twice in one role")
+                wanted.append((actor.id, p["role"], j))
+            current = [] if state == "inserted" else sorted((ea.actor_id, ea.role, ea.position) for ea in event.participants)
+            if current != sorted(wanted):
+                if current:
+                    event.participants.clear()
+                    self.session.flush()
+                for actor_id, role, position in wanted:
+                    event.participants.append(EventActor(actor_id=actor_id, role=role, position=position))
+                if state == "unchanged":
+                    self.counts.bump("events", "updated")
+            self.events[item["id"]] = event
+        self._delete_rest("events", existing)  # flushes: the events get their ids
+
+    def _event_ref(self, path: tuple, key: Optional[str]) -> Optional[int]:
+        if key is None:
+            return None
+        if key not in self.events:
+            raise self.doc.error(path, f"no event with id {key!r} in this report")
+        return self.events[key].id
+
+    def _control(self) -> None:
+        existing = self._existing(ControlSpan)
+        for i, item in enumerate(self.data.get("control", [])):
+            path = ("control", i)
+            place = self.place_ref(path + ("place",), item["place"])
+            holder = self.actor_ref(path + ("holder",), item["holder"])
+            status = item.get("status", "held")
+            key = item.get("id") or f"{item['place']}|{item['holder']}|{status}|{item.get('from')}|{item.get('until')}"
+            values = {
+                "location_id": place.id, "actor_id": holder.id, "status": status,
+                "begun_by_id": self._event_ref(path + ("begun_by",), item.get("begun_by")),
+                "ended_by_id": self._event_ref(path + ("ended_by",), item.get("ended_by")),
+                "certainty": item.get("certainty", "reported"), "quote": item.get("quote"),
+                **self._period(path, item),
+            }
+            self._upsert("control", ControlSpan, existing, key, values)
+        self._delete_rest("control", existing)
+
+    def _assessments(self) -> None:
+        existing = self._existing(Assessment)
+        for i, item in enumerate(self.data.get("assessments", [])):
+            path = ("assessments", i)
+            actor = self.actor_ref(path + ("actor",), item["actor"]) if item.get("actor") else None
+            place = self.place_ref(path + ("place",), item["place"]) if item.get("place") else None
+            values = {
+                "statement": item["statement"], "certainty": item["certainty"], "quote": item.get("quote"),
+                "event_id": self._event_ref(path + ("event",), item.get("event")),
+                "actor_id": actor.id if actor else None,
+                "location_id": place.id if place else None,
+            }
+            self._upsert("assessments", Assessment, existing, item["id"], values)
+        self._delete_rest("assessments", existing)
+
+
+__all__ = ["load_report", "load_reports", "validate", "report_schema", "LoadResult", "AmbiguousName"]

@@ -1,0 +1,686 @@
+"""The relational model: sources, actors, places, events and control spans.
+
+Every fact links to the source(s) that assert it. Fuzzy dates are stored as
+the window of days they may be (``*_min`` .. ``*_max``, inclusive) with the
+precision they were given in, so point-in-time queries are plain range
+predicates on indexed columns.
+
+The schema is created and changed only through the Alembic revisions in
+``migrations/``; a test checks that these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Optional
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Vocabularies. Kept as plain strings with CHECK constraints so that both
+# backends hold them the same way and a new term is one migration.
+ACTOR_KINDS = (
+    "state forces",
+    "rebel group",
+    "political militia",
+    "identity militia",
+    "rioters",
+    "protesters",
+    "civilians",
+    "external force",
+    "other",
+)
+LOCATION_KINDS = (
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "city",
+    "town",
+    "village",
+    "district",
+    "neighbourhood",
+    "facility",
+    "area",
+    "other",
+)
+COORD_PRECISIONS = ("exact", "near", "region")
+CERTAINTIES = ("confirmed", "reported", "likely", "alleged", "rumoured")
+CONTROL_STATUSES = ("held", "contested", "partial", "besieged")
+# Where a control span comes from: an analyst's report, derived from events, or a map snapshot.
+CONTROL_ORIGINS = ("reported", "derived", "snapshot")
+RELATION_KINDS = (
+    "affiliate_of",
+    "member_of",
+    "controlled_by",
+    "splinter_of",
+    "allied_with",
+    "hostile_to",
+    "successor_of",
+    "associated_with",
+    "supported_by",
+)
+ROLES = ("actor1", "actor2", "assoc_actor1", "assoc_actor2", "perpetrator", "target", "participant")
+DATE_PRECISIONS = ("day", "week", "month", "year", "range")
+SOURCE_KINDS = ("report", "dataset", "snapshot")
+RELIABILITY = ("A", "B", "C", "D", "E", "F")
+CREDIBILITY = ("1", "2", "3", "4", "5", "6")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
+name_str = Annotated[str, mapped_column(String(300))]
+norm_str = Annotated[str, mapped_column(String(300))]
+latitude = Annotated[Optional[float], mapped_column(Float)]
+longitude = Annotated[Optional[float], mapped_column(Float)]
+day = Annotated[Optional[dt.date], mapped_column(Date)]
+precision = Annotated[Optional[str], mapped_column(String(10))]
+certainty = Annotated[str, mapped_column(String(12), default="reported")]
+
+
+def _link_table(name: str, left: str, left_table: str) -> Table:
+    """A many-to-many link from a record to the sources asserting it."""
+    return Table(
+        name,
+        Base.metadata,
+        Column(left, ForeignKey(f"{left_table}.id", ondelete="CASCADE"), primary_key=True),
+        Column("source_id", ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+        Index(f"ix_{name}_source_id", "source_id"),
+    )
+
+
+actor_sources = _link_table("actor_sources", "actor_id", "actors")
+location_sources = _link_table("location_sources", "location_id", "locations")
+event_sources = _link_table("event_sources", "event_id", "events")
+control_sources = _link_table("control_sources", "span_id", "control_spans")
+relation_sources = _link_table("relation_sources", "relation_id", "actor_relations")
+
+
+class Source(Base):
+    """A report, a dataset file or a map snapshot: what asserts the facts."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        CheckConstraint(_in("kind", SOURCE_KINDS), name="kind"),
+        CheckConstraint("reliability IS NULL OR " + _in("reliability", RELIABILITY), name="reliability"),
+        CheckConstraint("credibility IS NULL OR " + _in("credibility", CREDIBILITY), name="credibility"),
+    )
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="report")
+    title: Mapped[str] = mapped_column(String(500))
+    publisher: Mapped[Optional[str]] = mapped_column(String(300))
+    author: Mapped[Optional[str]] = mapped_column(String(300))
+    url: Mapped[Optional[str]] = mapped_column(String(1000))
+    published_min: Mapped[day]
+    published_max: Mapped[day]
+    published_precision: Mapped[precision]
+    reliability: Mapped[Optional[str]] = mapped_column(String(1))
+    credibility: Mapped[Optional[str]] = mapped_column(String(1))
+    language: Mapped[Optional[str]] = mapped_column(String(20))
+    notes: Mapped[Optional[str]] = mapped_column(Text)
+    file_name: Mapped[Optional[str]] = mapped_column(String(500))
+    content_hash: Mapped[Optional[str]] = mapped_column(String(64))
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # A dataset file's own clock (Unix seconds): the export's date, from its name,
+    # --as-of-export or its latest event. NULL when each row carries its own
+    # timestamp and the file names no date. Versions are ordered by it, never by
+    # loaded_at (tracker.versions).
+    export_stamp: Mapped[Optional[int]] = mapped_column(BigInteger)
+    release: Mapped[Optional[str]] = mapped_column(String(20))  # an ACLED realtime release ("2015")
+
+    @property
+    def grading(self) -> Optional[str]:
+        if self.reliability or self.credibility:
+            return f"{self.reliability or 'F'}{self.credibility or '6'}"
+        return None
+
+
+class Actor(Base):
+    """A group, force or population that acts in events and holds places."""
+
+    __tablename__ = "actors"
+    __table_args__ = (CheckConstraint(_in("kind", ACTOR_KINDS), name="kind"),)
+
+    id: Mapped[intpk]
+    name: Mapped[name_str]
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    country: Mapped[Optional[str]] = mapped_column(String(2))
+    description: Mapped[Optional[str]] = mapped_column(Text)
+
+    aliases: Mapped[list["ActorAlias"]] = relationship(
+        back_populates="actor", cascade="all, delete-orphan", order_by="ActorAlias.id"
+    )
+    sources: Mapped[list[Source]] = relationship(secondary=actor_sources)
+
+
+class ActorAlias(Base):
+    """Another name of an actor (ISIS, ISIL, Daesh, الدولة الإسلامية)."""
+
+    __tablename__ = "actor_aliases"
+    __table_args__ = (UniqueConstraint("actor_id", "normalized"),)
+
+    id: Mapped[intpk]
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    name: Mapped[name_str]
+    normalized: Mapped[norm_str] = mapped_column(index=True)
+    source_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+
+    actor: Mapped[Actor] = relationship(back_populates="aliases")
+
+
+class ActorRelation(Base):
+    """``actor`` is ``kind`` of ``other`` over a period (ASMB member_of MSC Derna)."""
+
+    __tablename__ = "actor_relations"
+    __table_args__ = (
+        UniqueConstraint("source_id", "key"),
+        CheckConstraint(_in("kind", RELATION_KINDS), name="kind"),
+        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
+        Index("ix_actor_relations_other_id", "other_id"),
+    )
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    other_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    start_min: Mapped[day]
+    start_max: Mapped[day]
+    start_precision: Mapped[precision]
+    end_min: Mapped[day]
+    end_max: Mapped[day]
+    end_precision: Mapped[precision]
+    certainty: Mapped[certainty]
+    quote: Mapped[Optional[str]] = mapped_column(Text)
+
+    actor: Mapped[Actor] = relationship(foreign_keys=[actor_id])
+    other: Mapped[Actor] = relationship(foreign_keys=[other_id])
+    source: Mapped[Source] = relationship()
+    sources: Mapped[list[Source]] = relationship(secondary=relation_sources)
+
+
+class Location(Base):
+    """A place in a hierarchy: Libya > Derna > central Derna > ISIS headquarters."""
+
+    __tablename__ = "locations"
+    __table_args__ = (
+        CheckConstraint(_in("kind", LOCATION_KINDS), name="kind"),
+        CheckConstraint("coord_precision IS NULL OR " + _in("coord_precision", COORD_PRECISIONS), name="coord_precision"),
+        CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"),
+        CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude"),
+        Index("ix_locations_latitude_longitude", "latitude", "longitude"),
+    )
+
+    id: Mapped[intpk]
+    name: Mapped[name_str]
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"), index=True)
+    country_code: Mapped[Optional[str]] = mapped_column(String(2))
+    latitude: Mapped[latitude]
+    longitude: Mapped[longitude]
+    coord_precision: Mapped[Optional[str]] = mapped_column(String(10))
+    # Where the point came from when no source gave it: "gazetteer", "parent",
+    # or the online geocoder's name ("nominatim"). NULL: the source's own.
+    coord_source: Mapped[Optional[str]] = mapped_column(String(30))
+    geonames_id: Mapped[Optional[int]] = mapped_column(Integer)
+    description: Mapped[Optional[str]] = mapped_column(Text)
+
+    parent: Mapped[Optional["Location"]] = relationship(remote_side="Location.id")
+    aliases: Mapped[list["LocationAlias"]] = relationship(
+        back_populates="location", cascade="all, delete-orphan", order_by="LocationAlias.id"
+    )
+    sources: Mapped[list[Source]] = relationship(secondary=location_sources)
+
+
+class LocationAlias(Base):
+    """Another spelling of a place (Darnah, Darna, درنة)."""
+
+    __tablename__ = "location_aliases"
+    __table_args__ = (UniqueConstraint("location_id", "normalized"),)
+
+    id: Mapped[intpk]
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[name_str]
+    normalized: Mapped[norm_str] = mapped_column(index=True)
+    source_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+
+    location: Mapped[Location] = relationship(back_populates="aliases")
+
+
+class Event(Base):
+    """Something that happened, somewhere, on a (fuzzy) date, by actors."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("source_id", "key"),
+        UniqueConstraint("external_scheme", "external_key"),
+        Index("ix_events_external_scheme_external_id", "external_scheme", "external_id"),
+        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
+        CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="date_precision"),
+        CheckConstraint("date_end >= date_start", name="date_order"),
+        CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"),
+        CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude"),
+        CheckConstraint(
+            "(fatalities_low IS NULL OR fatalities_low >= 0) AND (fatalities_best IS NULL OR fatalities_best >= 0)"
+            " AND (fatalities_high IS NULL OR fatalities_high >= 0)",
+            name="fatalities_nonnegative",
+        ),
+        Index("ix_events_date_start_date_end", "date_start", "date_end"),
+        Index("ix_events_location_id_date_start", "location_id", "date_start"),
+    )
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    external_scheme: Mapped[Optional[str]] = mapped_column(String(20))
+    # The dataset's id as written (2460RTA, LBY1234, 214797) ...
+    external_id: Mapped[Optional[str]] = mapped_column(String(100))
+    # ... the release it is unique in (ACLED realtime ids: "2015"; NULL for global ids) ...
+    external_release: Mapped[Optional[str]] = mapped_column(String(20))
+    # ... and the identity they make (tracker.identity): "2460RTA@2016", "LBY1234".
+    external_key: Mapped[Optional[str]] = mapped_column(String(200))
+    date_start: Mapped[dt.date] = mapped_column(Date)
+    date_end: Mapped[dt.date] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(10), default="day")
+    event_type: Mapped[str] = mapped_column(String(100), index=True)
+    sub_type: Mapped[Optional[str]] = mapped_column(String(100))
+    location_id: Mapped[Optional[int]] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    # The event's own point where its source gives one (a dataset row's coordinates);
+    # NULL: the point of its place. The place's point is whichever a source gave first.
+    latitude: Mapped[latitude]
+    longitude: Mapped[longitude]
+    coord_precision: Mapped[Optional[str]] = mapped_column(String(10))
+    fatalities_low: Mapped[Optional[int]] = mapped_column(Integer)
+    fatalities_best: Mapped[Optional[int]] = mapped_column(Integer)
+    fatalities_high: Mapped[Optional[int]] = mapped_column(Integer)
+    certainty: Mapped[certainty]
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    quote: Mapped[Optional[str]] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship()
+    location: Mapped[Optional[Location]] = relationship()
+    participants: Mapped[list["EventActor"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventActor.position"
+    )
+    sources: Mapped[list[Source]] = relationship(secondary=event_sources)
+
+
+class EventActor(Base):
+    """An actor's part in an event: actor1/actor2 and associates, or perpetrator/target."""
+
+    __tablename__ = "event_actors"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="participants")
+    actor: Mapped[Actor] = relationship()
+
+
+REVISION_CHANGES = ("version", "deleted")
+
+
+class DatasetRecord(Base):
+    """What an imported dataset row says beyond the event itself, and its fingerprint.
+
+    One per event imported from ACLED or UCDP, for the version that stands:
+    the per-event source text (ACLED ``source``, UCDP ``source_article``), the
+    dataset's other columns as JSON, the content hash that lets a re-import
+    skip unchanged rows, the version's clock (``stamp``: ACLED's ``timestamp``,
+    else the export's date; the export's own is its source's), the date the
+    dataset records (``recorded_date``: ACLED ``event_date`` before its
+    precision widens it; UCDP ``date_start``), and the newest deletion of the
+    event that did not stand (``deleted_stamp``). Every other version, and
+    every deletion, is an :class:`EventRevision` row.
+    """
+
+    __tablename__ = "dataset_records"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    content_hash: Mapped[str] = mapped_column(String(32))
+    stamp: Mapped[int] = mapped_column(BigInteger)
+    recorded_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    deleted_stamp: Mapped[Optional[int]] = mapped_column(BigInteger)
+    country: Mapped[Optional[str]] = mapped_column(String(100))
+    cited: Mapped[Optional[str]] = mapped_column(Text)
+    attributes: Mapped[Optional[str]] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class EventRevision(Base):
+    """A version of an imported event other than the one that stands, or a deletion of it.
+
+    ``change`` is ``version`` (what an export said, with the version's clocks
+    and content) or ``deleted`` (an ACLED deletion, or a pruning export that no
+    longer held it; ``stamp`` is when). Rows are kept by identity
+    (``external_scheme``, ``external_key``) so that the history of a deleted
+    event survives it. ``recorded_at`` is when tracker wrote the row (the
+    wall clock; it orders nothing).
+    """
+
+    __tablename__ = "event_revisions"
+    __table_args__ = (
+        CheckConstraint(_in("change", REVISION_CHANGES), name="change"),
+        Index("ix_event_revisions_external_scheme_external_id", "external_scheme", "external_id"),
+        Index("ix_event_revisions_external_scheme_external_key", "external_scheme", "external_key"),
+    )
+
+    id: Mapped[intpk]
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    external_scheme: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(100))
+    external_release: Mapped[Optional[str]] = mapped_column(String(20))
+    external_key: Mapped[str] = mapped_column(String(200))
+    source_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    change: Mapped[str] = mapped_column(String(10))
+    stamp: Mapped[int] = mapped_column(BigInteger)
+    content_hash: Mapped[Optional[str]] = mapped_column(String(32))
+    country: Mapped[Optional[str]] = mapped_column(String(100))
+    recorded_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    content: Mapped[Optional[str]] = mapped_column(Text)  # JSON: the version as tracker.revisions writes it
+
+
+class DatasetCoverage(Base):
+    """What a pruning import said is the whole of a dataset: its countries and recorded dates.
+
+    An event of those countries and dates that the export does not hold is
+    deleted as of the export's clock, also when the event arrives later from
+    an older export (so the order of imports does not matter).
+    """
+
+    __tablename__ = "dataset_coverages"
+    __table_args__ = (UniqueConstraint("source_id", "external_release"),)
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    external_scheme: Mapped[str] = mapped_column(String(20))
+    external_release: Mapped[Optional[str]] = mapped_column(String(20))
+    first_date: Mapped[dt.date] = mapped_column(Date)
+    last_date: Mapped[dt.date] = mapped_column(Date)
+    countries: Mapped[str] = mapped_column(Text)  # JSON list of the dataset's country names
+    stamp: Mapped[int] = mapped_column(BigInteger)
+
+
+class ControlSpan(Base):
+    """An actor holds (or contests) a place over a half-open period [start, end).
+
+    A missing start means "since before the source's knowledge"; a missing end
+    means "still held as of the latest report".
+    """
+
+    __tablename__ = "control_spans"
+    __table_args__ = (
+        UniqueConstraint("source_id", "key"),
+        CheckConstraint(_in("status", CONTROL_STATUSES), name="status"),
+        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
+        Index("ix_control_spans_location_id_start_min", "location_id", "start_min"),
+        Index("ix_control_spans_actor_id_start_min", "actor_id", "start_min"),
+        CheckConstraint(_in("origin", CONTROL_ORIGINS), name="origin"),
+        Index("ix_control_spans_start_window", "start_min", "start_max"),
+        Index("ix_control_spans_end_window", "end_min", "end_max"),
+    )
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(10), default="held")
+    start_min: Mapped[day]
+    start_max: Mapped[day]
+    start_precision: Mapped[precision]
+    end_min: Mapped[day]
+    end_max: Mapped[day]
+    end_precision: Mapped[precision]
+    begun_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    ended_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    certainty: Mapped[certainty]
+    quote: Mapped[Optional[str]] = mapped_column(Text)
+    # reported (an analyst's claim), derived (from a territory-transfer event)
+    # or snapshot (from dated control maps); derivation only rewrites its own.
+    origin: Mapped[str] = mapped_column(String(10), default="reported", server_default="reported")
+    basis: Mapped[Optional[str]] = mapped_column(Text)  # why a derived span names its holder
+    # What the notes said happened to the ground (tracker.ground), as JSON: the
+    # phrases that decided, whether the gain was temporary and when it ended.
+    reading: Mapped[Optional[str]] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship()
+    location: Mapped[Location] = relationship()
+    actor: Mapped[Actor] = relationship()
+    begun_by: Mapped[Optional[Event]] = relationship(foreign_keys=[begun_by_id])
+    ended_by: Mapped[Optional[Event]] = relationship(foreign_keys=[ended_by_id])
+    sources: Mapped[list[Source]] = relationship(secondary=control_sources)
+
+
+control_area_snapshots = Table(
+    "control_area_snapshots",
+    Base.metadata,
+    Column("area_id", ForeignKey("control_areas.id", ondelete="CASCADE"), primary_key=True),
+    Column("snapshot_id", ForeignKey("control_snapshots.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_control_area_snapshots_snapshot_id", "snapshot_id"),
+)
+
+
+class ControlSnapshot(Base):
+    """One dated control map (a DeepStateMap export, a CSV of who holds what) of a series."""
+
+    __tablename__ = "control_snapshots"
+    __table_args__ = (UniqueConstraint("series", "taken_on"),)
+
+    id: Mapped[intpk]
+    series: Mapped[str] = mapped_column(String(100))
+    taken_on: Mapped[dt.date] = mapped_column(Date)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), unique=True)
+    feature_count: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    source: Mapped[Source] = relationship()
+
+
+class ControlArea(Base):
+    """An area (or one place) a map series shows an actor holding; the snapshots that show it.
+
+    The geometry is GeoJSON text; the bounding box columns are the indexed
+    prefilter before the exact point-in-polygon test. The same shape, holder
+    and status in several snapshots is one area linked to each of them.
+    """
+
+    __tablename__ = "control_areas"
+    __table_args__ = (
+        UniqueConstraint("series", "shape_hash", "actor_id", "status"),
+        CheckConstraint(_in("status", CONTROL_STATUSES), name="status"),
+        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
+        Index("ix_control_areas_bbox", "min_lon", "max_lon", "min_lat", "max_lat"),
+    )
+
+    id: Mapped[intpk]
+    series: Mapped[str] = mapped_column(String(100))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="held")
+    label: Mapped[Optional[str]] = mapped_column(String(300))
+    # A label that hedges ("Начебто звільнено …", "needs clarification") makes a less certain claim.
+    certainty: Mapped[str] = mapped_column(String(12), default="reported", server_default="reported")
+    hedge: Mapped[Optional[str]] = mapped_column(String(200))  # the hedging words, as written
+    location_id: Mapped[Optional[int]] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
+    geometry: Mapped[Optional[str]] = mapped_column(Text)
+    shape_hash: Mapped[str] = mapped_column(String(64))
+    min_lat: Mapped[latitude]
+    min_lon: Mapped[longitude]
+    max_lat: Mapped[latitude]
+    max_lon: Mapped[longitude]
+
+    actor: Mapped[Actor] = relationship()
+    location: Mapped[Optional[Location]] = relationship()
+    snapshots: Mapped[list[ControlSnapshot]] = relationship(secondary=control_area_snapshots)
+
+
+class Assessment(Base):
+    """An analytic judgement a source makes, with its hedge ("likely an attempt to...")."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("source_id", "key"),
+        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
+    )
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    statement: Mapped[str] = mapped_column(Text)
+    certainty: Mapped[certainty]
+    quote: Mapped[Optional[str]] = mapped_column(Text)
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[Optional[int]] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
+
+    source: Mapped[Source] = relationship()
+    event: Mapped[Optional[Event]] = relationship()
+    actor: Mapped[Optional[Actor]] = relationship()
+    location: Mapped[Optional[Location]] = relationship()
+
+
+# -- geography: the offline gazetteer and the online geocoder's cache ------------------
+class GazetteerPlace(Base):
+    """A populated place of the GeoNames gazetteer, loaded on demand (``tracker gazetteer load``).
+
+    Kept apart from ``locations``: the gazetteer is reference data that place
+    names are matched against, not something a source asserts.
+    """
+
+    __tablename__ = "gazetteer_places"
+    __table_args__ = (
+        Index("ix_gazetteer_places_country_code", "country_code"),
+        Index("ix_gazetteer_places_latitude_longitude", "latitude", "longitude"),
+    )
+
+    geonames_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[name_str]
+    country_code: Mapped[str] = mapped_column(String(2))
+    admin1_code: Mapped[Optional[str]] = mapped_column(String(20))
+    admin1_name: Mapped[Optional[str]] = mapped_column(String(200))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    population: Mapped[int] = mapped_column(Integer, default=0)
+
+    names: Mapped[list["GazetteerName"]] = relationship(back_populates="place", cascade="all, delete-orphan")
+
+
+class GazetteerName(Base):
+    """One spelling of a gazetteer place (its name and every alternate name, in any script).
+
+    ``normalized`` is :func:`tracker.names.normalize_name` of the spelling (exact
+    matches); ``key`` is its transliteration skeleton
+    (:func:`tracker.transliteration.place_key`), under which Derna, Darnah and
+    درنة meet.
+    """
+
+    __tablename__ = "gazetteer_names"
+    __table_args__ = (
+        Index("ix_gazetteer_names_normalized", "normalized"),
+        Index("ix_gazetteer_names_key", "key"),
+    )
+
+    geonames_id: Mapped[int] = mapped_column(
+        ForeignKey("gazetteer_places.geonames_id", ondelete="CASCADE"), primary_key=True
+    )
+    normalized: Mapped[str] = mapped_column(String(400), primary_key=True)
+    name: Mapped[str] = mapped_column(String(400))
+    key: Mapped[str] = mapped_column(String(400))
+
+    place: Mapped[GazetteerPlace] = relationship(back_populates="names")
+
+
+class GeocoderAnswer(Base):
+    """What an online geocoder answered to a query, kept so that no query is sent twice."""
+
+    __tablename__ = "geocoder_answers"
+    __table_args__ = (UniqueConstraint("provider", "query"),)
+
+    id: Mapped[intpk]
+    provider: Mapped[str] = mapped_column(String(50))
+    query: Mapped[str] = mapped_column(String(600))
+    answer: Mapped[str] = mapped_column(Text)  # JSON: a list of {address, latitude, longitude, raw}
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+__all__ = [
+    "Base",
+    "Source",
+    "Actor",
+    "ActorAlias",
+    "ActorRelation",
+    "Location",
+    "LocationAlias",
+    "Event",
+    "EventActor",
+    "DatasetRecord",
+    "EventRevision",
+    "DatasetCoverage",
+    "ControlSpan",
+    "ControlSnapshot",
+    "ControlArea",
+    "Assessment",
+    "GazetteerPlace",
+    "GazetteerName",
+    "GeocoderAnswer",
+    "actor_sources",
+    "location_sources",
+    "event_sources",
+    "control_sources",
+    "relation_sources",
+    "control_area_snapshots",
+    "NAMING_CONVENTION",
+    "ACTOR_KINDS",
+    "LOCATION_KINDS",
+    "COORD_PRECISIONS",
+    "CERTAINTIES",
+    "CONTROL_STATUSES",
+    "CONTROL_ORIGINS",
+    "RELATION_KINDS",
+    "ROLES",
+    "DATE_PRECISIONS",
+    "SOURCE_KINDS",
+    "RELIABILITY",
+    "CREDIBILITY",
+    "REVISION_CHANGES",
+]

@@ -1,0 +1,231 @@
+"""What changed hands in a window: ``tracker changes --from D --to D``.
+
+A *change* is a set of control spans starting together at a place (same
+start window) inside the window: the holder(s) after it. The holder(s)
+before it are the spans at that place whose end window meets that start
+window (or, failing that, the last spans that ended in the 400 days before).
+A span that ends in the window with nothing starting after it is a change to
+"no holder recorded". Each change comes with its evidence: the events that
+began or ended the spans, the spans' sources, and for derived and map spans
+the basis on which their holder was named.
+
+The query reads two index ranges (spans starting, spans ending near the
+window: ``ix_control_spans_start_window`` and ``ix_control_spans_end_window``), so it
+stays fast on millions of spans. A change known only to within more than
+:data:`WIDEST` (a date like ``2014/2016``) is not listed; ``timeline`` shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from tracker.control.claims import SOURCE_COLUMNS, SPAN_PERIOD_COLUMNS, SourceView, SpanPeriod, period_text, source_label
+from tracker.model.dates import FuzzyDate, parse_fuzzy_date
+from tracker.errors import TrackerError
+from tracker.model.entities import Actor, ControlSpan, Event, Location, Source, control_sources
+from tracker.names.resolve import find_actor, find_place
+
+WIDEST = dt.timedelta(days=400)
+CHUNK = 500
+
+
+@dataclass
+class _Span(SpanPeriod):
+    actor: str
+    basis: Optional[str]
+    source_id: int
+    begun: Optional[str]
+    begun_text: Optional[str]
+    ended: Optional[str]
+    ended_text: Optional[str]
+    place: str
+    country: Optional[str]
+    latitude: Optional[float]
+    longitude: Optional[float]
+    sources: list = field(default_factory=list)
+
+
+def _query(begun, ended):
+    return (
+        select(*SPAN_PERIOD_COLUMNS, Actor.name, ControlSpan.basis, ControlSpan.source_id,
+               begun.key, begun.description, ended.key, ended.description,
+               Location.name, Location.country_code, Location.latitude, Location.longitude)
+        .join(Actor, Actor.id == ControlSpan.actor_id)
+        .join(Location, Location.id == ControlSpan.location_id)
+        .outerjoin(begun, begun.id == ControlSpan.begun_by_id)
+        .outerjoin(ended, ended.id == ControlSpan.ended_by_id)
+    )
+
+
+def country_code(session: Session, country: str) -> str:
+    """``LY``, ``ly`` or a country's name (``Libya``) -> ``LY``."""
+    text = country.strip()
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    place = find_place(session, text)
+    if not place.country_code:
+        raise TrackerError(f"{place.name!r} has no country code: give the ISO code (e.g. LY)")
+    return place.country_code
+
+
+def _starts_overlap(a_min, a_max, b_min, b_max) -> bool:
+    return a_min <= b_max and b_min <= a_max
+
+
+def _who(spans: list[_Span]) -> str:
+    seen = []
+    for s in spans:
+        text = s.actor if s.status == "held" else f"{s.actor} ({s.status})"
+        if text not in seen:
+            seen.append(text)
+    return "; ".join(seen)
+
+
+def _evidence(spans: list[_Span], attr: str) -> list[str]:
+    out = []
+    for s in spans:
+        key, text = (s.begun, s.begun_text) if attr == "begun" else (s.ended, s.ended_text)
+        if key:
+            item = f"{key}: {text}" if text else key
+            if item not in out:
+                out.append(item)
+    return out
+
+
+def changes(session: Session, start, end, country: Optional[str] = None, actor=None) -> list[dict]:
+    """Every place whose holder changed between ``start`` and ``end`` (fuzzy dates), with the evidence."""
+    first, last = parse_fuzzy_date(start).earliest, parse_fuzzy_date(end).latest
+    if last < first:
+        raise TrackerError(f"--to ({end}) is before --from ({start})")
+    code = country_code(session, country) if country else None
+    actor_id = None
+    if actor is not None:
+        actor_id = (actor if not isinstance(actor, str) else find_actor(session, actor)).id
+
+    begun, ended = aliased(Event), aliased(Event)
+    base = _query(begun, ended)
+    if code:
+        base = base.where(Location.country_code == code)
+    conn = session.connection()
+    starting = [_Span(*r) for r in conn.execute(base.where(
+        ControlSpan.start_min.is_not(None), ControlSpan.start_min >= first - WIDEST,
+        ControlSpan.start_min <= last, ControlSpan.start_max >= first))]
+    ending = [_Span(*r) for r in conn.execute(base.where(
+        ControlSpan.end_min.is_not(None), ControlSpan.end_min >= first - WIDEST,
+        ControlSpan.end_min <= last, ControlSpan.end_max >= first))]
+    # What each changing place was held by just before: the spans there that may cover the window's eve.
+    covering: list[_Span] = []
+    changed_places = sorted({s.location_id for s in starting})
+    for i in range(0, len(changed_places), CHUNK):
+        covering.extend(_Span(*r) for r in conn.execute(_query(begun, ended).where(
+            ControlSpan.location_id.in_(changed_places[i:i + CHUNK]),
+            (ControlSpan.start_min.is_(None)) | (ControlSpan.start_min <= last),
+            (ControlSpan.end_max.is_(None)) | (ControlSpan.end_max >= first - WIDEST))))
+    _attach_sources(session, starting + ending + covering)
+
+    ends_at: dict[int, list[_Span]] = {}
+    for s in ending:
+        ends_at.setdefault(s.location_id, []).append(s)
+    near: dict[int, list[_Span]] = {}
+    for s in covering:
+        near.setdefault(s.location_id, []).append(s)
+    starts_at: dict[int, list[_Span]] = {}
+    for s in starting:
+        starts_at.setdefault(s.location_id, []).append(s)
+
+    records = []
+    for location_id, spans in starts_at.items():
+        groups: dict[tuple, list[_Span]] = {}
+        for s in spans:
+            groups.setdefault((s.start_min, s.start_max), []).append(s)
+        for (lo, hi), after in groups.items():
+            after_ids = {s.id for s in after}
+            eve = lo - dt.timedelta(days=1)
+            others = [s for s in near.get(location_id, []) if s.id not in after_ids]
+            before = [s for s in others if (s.start_min is None or s.start_min <= eve)
+                      and (s.end_max is None or s.end_max > eve)]
+            gap = False
+            if not before:
+                earlier = [s for s in others if s.end_max is not None and s.end_max <= eve]
+                if earlier:
+                    latest = max(s.end_max for s in earlier)
+                    before = [s for s in earlier if s.end_max == latest]
+                    gap = True
+            views = {(s.source_id, s.origin) for s in after}
+            same_view = [s for s in before if (s.source_id, s.origin) in views]
+            if same_view:
+                before = same_view  # what the same source said held it before
+            if {(s.actor_id, s.status) for s in before} == {(s.actor_id, s.status) for s in after}:
+                continue
+            records.append(_record(after[0], lo, hi, after[0].start_precision, before, after, gap))
+    for location_id, spans in ends_at.items():
+        for s in spans:
+            if s.end_max < first:
+                continue
+            followers = [t for t in starts_at.get(location_id, [])
+                         if _starts_overlap(s.end_min, s.end_max, t.start_min, t.start_max)]
+            if followers:
+                continue
+            records.append(_record(s, s.end_min, s.end_max, s.end_precision, [s], [], False))
+    if actor_id is not None:
+        records = [r for r in records if actor_id in r["_actors"]]
+    records.sort(key=lambda r: (r["_sort"], r["place"], r["to"]))
+    for r in records:
+        del r["_sort"], r["_actors"]
+    return records
+
+
+def _record(anchor: _Span, lo: dt.date, hi: dt.date, precision: Optional[str], before: list[_Span],
+            after: list[_Span], gap: bool) -> dict:
+    when = FuzzyDate(lo, hi, precision or ("day" if lo == hi else "range"))
+    evidence = _evidence(after, "begun") + [e for e in _evidence(before, "ended") if e not in _evidence(after, "begun")]
+    sources: list[str] = []
+    for s in after + before:
+        for src in s.sources:
+            label = source_label(src)
+            if label not in sources:
+                sources.append(label)
+    bases = []
+    for s in after or before:
+        if s.basis and s.basis not in bases:
+            bases.append(s.basis)
+    return {
+        "date": str(when),
+        "precision": when.precision,
+        "place": anchor.place,
+        "country": anchor.country or "",
+        "from": _who(before) + (" (last recorded before)" if gap and before else "") if before else "",
+        "to": _who(after) if after else "(no holder recorded)",
+        "evidence": evidence,
+        "sources": sources,
+        "origin": "; ".join(sorted({s.origin for s in after + before})),
+        "derivation": bases,
+        "latitude": anchor.latitude,
+        "longitude": anchor.longitude,
+        "_sort": lo,
+        "_actors": {s.actor_id for s in before + after},
+    }
+
+
+def _attach_sources(session: Session, spans: list[_Span]) -> None:
+    by_id: dict[int, list[_Span]] = {}
+    for s in spans:
+        by_id.setdefault(s.id, []).append(s)
+    ids = sorted(by_id)
+    conn = session.connection()
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i:i + CHUNK]
+        for row in conn.execute(select(control_sources.c.span_id, *SOURCE_COLUMNS)
+                                .join(Source, Source.id == control_sources.c.source_id)
+                                .where(control_sources.c.span_id.in_(chunk))):
+            view = SourceView(*row[1:])
+            for s in by_id[row[0]]:
+                s.sources.append(view)
+
+
+__all__ = ["changes", "country_code", "period_text"]

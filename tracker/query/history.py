@@ -1,0 +1,285 @@
+"""What an imported event said over time: its versions, its deletions, the one standing at a date.
+
+The version that stands is the event itself (with its dataset record); every
+other version an export gave, and every deletion, is an
+:class:`~tracker.models.EventRevision` (tracker.versions says which stands).
+A history lists them in the data's own time: each version from its clock
+(ACLED's ``timestamp``, else its export's date) until the next entry's, with
+consecutive versions of the same content shown once.
+
+>>> store.event_history("LBY1234")                 # doctest: +SKIP
+>>> store.event_history("2460RTA@2016", as_of="2016-03-01")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Callable, Optional
+
+from sqlalchemy import or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from tracker.model.dates import FuzzyDate, parse_fuzzy_date
+from tracker.errors import AmbiguousName, Candidate, TrackerError, UnknownName
+from tracker.ingest.identity import day_stamp, parse_ident, stamp_text
+from tracker.model.entities import Actor, DatasetRecord, Event, EventActor, EventRevision, Location, Source
+from tracker.control.transfers import transfer_kind
+
+# Fields compared between versions, in the order a reader expects them.
+VERSION_FIELDS = ("date", "event_type", "sub_type", "place", "latitude", "longitude", "actors", "fatalities_low", "fatalities_best",
+                  "fatalities_high", "description", "cited", "attributes")
+SCHEMES = ("acled", "ucdp")
+
+
+def _place_path_from_db(conn: Connection) -> Callable[[Optional[int]], str]:
+    cache: dict[int, tuple[str, Optional[int]]] = {}
+
+    def path(pid: Optional[int]) -> str:
+        names, seen = [], set()
+        while pid is not None and pid not in seen:
+            seen.add(pid)
+            if pid not in cache:
+                row = conn.execute(select(Location.name, Location.parent_id).where(Location.id == pid)).first()
+                if row is None:
+                    break
+                cache[pid] = (row.name, row.parent_id)
+            name, parent = cache[pid]
+            names.append(name)
+            pid = parent
+        return " > ".join(reversed(names))
+
+    return path
+
+
+def _content(scheme, external_id, release, key, date_start, date_end, precision, recorded, event_type, sub_type,
+             place, location_id, point, actors, actor_ids, low, best, high, description, cited, country, attributes,
+             stamp, digest) -> dict:
+    return {
+        "scheme": scheme, "external_id": external_id, "release": release, "key": key,
+        "date": str(FuzzyDate(date_start, date_end, precision)),
+        "recorded_date": recorded.isoformat() if recorded else None,
+        "event_type": event_type, "sub_type": sub_type, "place": place, "location_id": location_id,
+        "latitude": point[0], "longitude": point[1], "coord_precision": point[2],
+        "actors": actors, "actor_ids": actor_ids,
+        "fatalities_low": low, "fatalities_best": best, "fatalities_high": high,
+        "description": description, "cited": cited, "country": country, "attributes": attributes,
+        "stamp": stamp, "content_hash": digest,
+    }
+
+
+def row_content(scheme: str, row, key: str, release: Optional[str], location_id: Optional[int], people: list,
+                actors, places, stamp: int, digest: str) -> dict:
+    """The content of a version an importer reads from a row (the same shape as :func:`snapshot_versions`)."""
+    ordered = sorted(people, key=lambda x: (x[2], x[1]))
+    return _content(
+        scheme, row.external_id, release, key, row.date_start, row.date_end,
+        row.date_precision, row.recorded_date, row.event_type, row.sub_type, places.path_names(location_id),
+        location_id, (row.latitude, row.longitude, row.coord_precision), [f"{role}: {actors.info[aid].name}" for aid, role, _ in ordered],
+        [[role, aid] for aid, role, _ in ordered], row.fatalities_low, row.fatalities_best, row.fatalities_high,
+        row.description, row.cited, row.country, row.attributes or {}, stamp, digest)
+
+
+def snapshot_versions(conn: Connection, event_ids: list[int], places=None) -> dict[int, dict]:
+    """The version that stands of each imported event: its source, clocks, and content."""
+    path = places.path_names if places is not None else _place_path_from_db(conn)
+    out: dict[int, dict] = {}
+    if not event_ids:
+        return out
+    e, r = Event.__table__, DatasetRecord.__table__
+    for i in range(0, len(event_ids), 5000):
+        chunk = event_ids[i:i + 5000]
+        rows = conn.execute(select(e, r.c.content_hash, r.c.stamp, r.c.country, r.c.cited, r.c.attributes,
+                                   r.c.recorded_at, r.c.recorded_date)
+                            .join(r, r.c.event_id == e.c.id).where(e.c.id.in_(chunk)))
+        for row in rows:
+            recorded = _as_date(row.recorded_date)
+            out[row.id] = {
+                "source_id": row.source_id,
+                "recorded_at": row.recorded_at,
+                "stamp": row.stamp,
+                "country": row.country,
+                "recorded_date": recorded,
+                "transfer": transfer_kind(row.event_type, row.sub_type) is not None,
+                "content": _content(
+                    row.external_scheme, row.external_id, row.external_release, row.external_key or row.external_id,
+                    row.date_start, row.date_end, row.date_precision, recorded, row.event_type, row.sub_type,
+                    path(row.location_id), row.location_id, (row.latitude, row.longitude, row.coord_precision), [], [],
+                    row.fatalities_low, row.fatalities_best,
+                    row.fatalities_high, row.description, row.cited, row.country,
+                    json.loads(row.attributes) if row.attributes else {}, row.stamp, row.content_hash),
+            }
+        people = conn.execute(
+            select(EventActor.event_id, EventActor.role, EventActor.actor_id, Actor.name)
+            .join(Actor, Actor.id == EventActor.actor_id)
+            .where(EventActor.event_id.in_(chunk))
+            .order_by(EventActor.event_id, EventActor.position, EventActor.role)
+        )
+        for event_id, role, actor_id, name in people:
+            if event_id in out:
+                out[event_id]["content"]["actors"].append(f"{role}: {name}")
+                out[event_id]["content"]["actor_ids"].append([role, actor_id])
+    return out
+
+
+def _as_date(value) -> Optional[dt.date]:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+# -- finding an imported event ------------------------------------------------------------------
+def _split_scheme(ident: str) -> tuple[Optional[str], str]:
+    text = ident.strip()
+    if ":" in text:
+        scheme, _, rest = text.partition(":")
+        if scheme.lower() in SCHEMES:
+            return scheme.lower(), rest.strip()
+    return None, text
+
+
+def find_history_subject(session: Session, ident: str) -> tuple[Optional[int], str, str]:
+    """(live event id or None, scheme, key) of ``#ID``, ``LBY1234``, ``acled:LBY1234`` or ``2460RTA@2016``."""
+    text = ident.strip()
+    if text.startswith("#") and text[1:].isdigit():
+        event = session.get(Event, int(text[1:]))
+        if event is None:
+            raise UnknownName("event", ident)
+        if event.external_scheme is None:
+            raise TrackerError(f"event {ident} was not imported from a dataset: it has no versions to show")
+        return event.id, event.external_scheme, event.external_key or event.external_id
+    scheme, rest = _split_scheme(text)
+    ext, release = parse_ident(rest.split("~", 1)[0])
+    exact_key = rest if "~" in rest else None
+    found: dict[tuple[str, str], tuple[Optional[int], Optional[str], Optional[dt.date]]] = {}
+
+    def where(model):
+        conds = [model.external_id == ext]
+        if scheme:
+            conds.append(model.external_scheme == scheme)
+        if release:
+            conds.append(model.external_release == release)
+        if exact_key:
+            conds.append(model.external_key == exact_key)
+        return conds
+
+    live = session.execute(
+        select(Event.id, Event.external_scheme, Event.external_key, DatasetRecord.country, DatasetRecord.recorded_date)
+        .outerjoin(DatasetRecord, DatasetRecord.event_id == Event.id).where(*where(Event))).all()
+    for eid, s, key, country, recorded in live:
+        found[(s, key or ext)] = (eid, country, _as_date(recorded))
+    gone = session.execute(
+        select(EventRevision.external_scheme, EventRevision.external_key, EventRevision.country,
+               EventRevision.recorded_date).where(*where(EventRevision))).all()
+    for s, key, country, recorded in gone:
+        found.setdefault((s, key), (None, country, _as_date(recorded)))
+    if not found:
+        raise UnknownName("imported event", ident)
+    if len(found) > 1:
+        listed = []
+        for (s, key), (eid, country, recorded) in sorted(found.items()):
+            label = f"{s}:{key}"
+            listed.append(Candidate(eid or 0, label, "deleted" if eid is None else "event",
+                                    ", ".join(x for x in (country, recorded.isoformat() if recorded else None) if x)))
+        raise AmbiguousName("event id", ident, listed)
+    (s, key), (eid, _, _) = next(iter(found.items()))
+    return eid, s, key
+
+
+# -- the history ------------------------------------------------------------------------------------
+def _entries(session: Session, event_id: Optional[int], scheme: str, key: str) -> list[dict]:
+    sources = {s.id: (s.title, s.export_stamp) for s in session.scalars(select(Source).where(Source.kind == "dataset"))}
+    entries = []
+    for rev in session.scalars(select(EventRevision).where(EventRevision.external_scheme == scheme,
+                                                           EventRevision.external_key == key)):
+        title, export = sources.get(rev.source_id, ("", None))
+        entries.append({"stamp": rev.stamp, "export": export, "hash": rev.content_hash or "", "status": rev.change,
+                        "source": title, "content": json.loads(rev.content) if rev.content else {}})
+    if event_id is not None:
+        current = snapshot_versions(session.connection(), [event_id]).get(event_id)
+        if current is not None:
+            title, export = sources.get(current["source_id"], ("", None))
+            entries.append({"stamp": current["stamp"], "export": export, "hash": current["content"]["content_hash"],
+                            "status": "current", "source": title, "content": current["content"]})
+    # The data's time: versions by (clock, export, hash); a deletion at its clock, after a version of the same second.
+    entries.sort(key=lambda x: (x["stamp"], x["status"] == "deleted",
+                                x["export"] if x["export"] is not None else x["stamp"], x["hash"]))
+    if event_id is not None:  # the standing version last among versions, whatever the clocks
+        current = [x for x in entries if x["status"] == "current"]
+        entries = [x for x in entries if x["status"] != "current" and
+                   not (x["status"] == "deleted" and current and x["stamp"] >= current[0]["stamp"])] + current + [
+            x for x in entries if x["status"] == "deleted" and current and x["stamp"] >= current[0]["stamp"]]
+    collapsed: list[dict] = []
+    for x in entries:
+        last = collapsed[-1] if collapsed else None
+        if (last is not None and x["status"] != "deleted" and last["status"] != "deleted"
+                and last["hash"] == x["hash"]):
+            if x["status"] == "current":
+                last["status"] = "current"
+            last.setdefault("also", []).append(x["source"])
+            continue
+        collapsed.append(dict(x))
+    return collapsed
+
+
+def event_history(session: Session, ident: str) -> list[dict]:
+    """Every version and deletion of an imported event in the data's time, each saying what changed."""
+    return _history(session, ident)[1]
+
+
+def _history(session: Session, ident: str) -> tuple[list[dict], list[dict]]:
+    event_id, scheme, key = find_history_subject(session, ident)
+    entries = _entries(session, event_id, scheme, key)
+    records, previous = [], None
+    for n, x in enumerate(entries, 1):
+        following = entries[n] if n < len(entries) else None
+        c = x["content"]
+        status = x["status"]
+        if status == "version":
+            status = "superseded"
+        if status == "deleted":
+            changed = "(deleted)"
+            reason = c.get("reason", "")
+        else:
+            changed = ("(first version)" if previous is None else
+                       "(restored)" if previous.get("deleted") else
+                       ", ".join(f for f in VERSION_FIELDS if previous.get(f) != c.get(f)) or "(no change)")
+            reason = ""
+        shown = c if status != "deleted" else (previous or {})
+        records.append({
+            "version": n,
+            "id": f"{scheme}:{key}",
+            "valid_from": stamp_text(x["stamp"]),
+            "valid_until": stamp_text(following["stamp"]) if following else "",
+            "status": status,
+            "changed": changed,
+            "date": shown.get("date") if status != "deleted" else "",
+            "type": shown.get("event_type") if status != "deleted" else "",
+            "sub_type": (shown.get("sub_type") or "") if status != "deleted" else "",
+            "place": (shown.get("place") or "") if status != "deleted" else "",
+            "actors": "; ".join(shown.get("actors") or []) if status != "deleted" else "",
+            "fatalities_best": shown.get("fatalities_best") if status != "deleted" else None,
+            "description": (shown.get("description") or "") if status != "deleted" else reason,
+            "cited": (shown.get("cited") or "") if status != "deleted" else "",
+            "export": stamp_text(x["export"]),
+            "source": x["source"] + (f" (also {'; '.join(x['also'])})" if x.get("also") else ""),
+        })
+        previous = {"deleted": True} if status == "deleted" else c
+    return entries, records
+
+
+def version_as_of(session: Session, ident: str, at) -> dict:
+    """The entry of an imported event's history that stood at the end of ``at`` (in the data's time)."""
+    end = day_stamp(parse_fuzzy_date(at).latest)
+    entries, history = _history(session, ident)
+    standing = None
+    for version, entry in zip(history, entries):
+        if entry["stamp"] <= end:
+            standing = version
+    if standing is None:
+        first = history[0]["valid_from"] if history else "never"
+        raise TrackerError(f"{ident} was not yet in the data at the end of {at} (first version {first})")
+    if standing["status"] == "deleted":
+        raise TrackerError(f"{standing['id']} was deleted on {standing['valid_from']}, before the end of {at}")
+    return standing
