@@ -34,7 +34,7 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from tracker import Store  # noqa: E402
 from tracker.query.changes import changes  # noqa: E402
-from tracker.control.claims import who_held  # noqa: E402
+from tracker.control.claims import who_held
 from tracker.model.entities import (  # noqa: E402
     Actor,
     ActorAlias,

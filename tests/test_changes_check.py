@@ -100,7 +100,7 @@ def test_prefer_changes_the_headline_not_the_data(two_reports):
 
 
 def test_prefer_from_python():
-    from tracker.control.claims import BadPreference  # noqa: F401 - the core's own error for a bad preference
+    from tracker.control.claims import BadPreference
 
     assert BadPreference.__mro__[1].__name__ == "TrackerError"
 

@@ -208,7 +208,8 @@ def test_the_derna_report_needs_no_derived_copies_of_its_own_claims(run):
 
 
 def test_who_gains_reads_the_codebook_then_the_notes():
-    from tracker.control.transfers import Participant, decide, transfer_kind
+    from tracker.control.mentions import Participant
+    from tracker.control.transfers import decide, transfer_kind
 
     assert transfer_kind("Battle-Non-state actor overtakes territory", None) == "nonstate"
     assert transfer_kind("Battles", "Government regains territory") == "government"

@@ -11,7 +11,7 @@ import pytest
 
 from tracker.text import lexicon
 from tracker.control.ground import read_ground
-from tracker.control.transfers import Participant
+from tracker.control.mentions import Participant
 
 
 def phrases(text: str, family: str) -> list[str]:

@@ -157,7 +157,7 @@ class Store:
         with self.session() as session:
             point = parse_point(name)
             if point is not None:
-                from tracker.control.areas import place_at
+                from tracker.names.resolve import place_at
 
                 if place_at(session, *point) is None:  # no place there: what the maps show at the point
                     return Answer(f"timeline of {point[0]:g},{point[1]:g}", timeline.point_timeline(session, *point))
@@ -214,7 +214,8 @@ class Store:
         as an export is imported as one (:meth:`import_deletions`).
         """
         from tracker.ingest.datafiles import inspect_file
-        from tracker.ingest.importer import ImportOptions, dataset_named, import_file
+        from tracker.ingest.datasets import dataset_named
+        from tracker.ingest.importer import ImportOptions, import_file
 
         importer, options = dataset_named(dataset), options or ImportOptions()
         if dataset == "acled":

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from tracker.model.entities import Actor, ControlArea, ControlSnapshot, ControlSpan, Location, Source, control_area_snapshots
+from tracker.names.resolve import place_at  # noqa: F401 - "the place at a point" is name resolution
 
 ORIGIN = "snapshot"
 CHUNK = 500
@@ -257,7 +258,7 @@ def _contains(row, lat: float, lon: float) -> bool:
 
 def _views(session: Session, runs: list[tuple[Run, list[Snap]]], place) -> list:
     """Runs as :class:`tracker.control.SpanView` objects (for answers about a point or an unmapped place)."""
-    from tracker.control.claims import SOURCE_COLUMNS, ActorRef, SourceView, SpanView
+    from tracker.control.spans import SOURCE_COLUMNS, ActorRef, SourceView, SpanView
 
     if not runs:
         return []
@@ -283,7 +284,7 @@ def _views(session: Session, runs: list[tuple[Run, list[Snap]]], place) -> list:
 
 def views_at_point(session: Session, lat: float, lon: float, place=None) -> list:
     """Every map span at a point, as span views (for ``tracker timeline LAT,LON``)."""
-    from tracker.control.claims import PlaceRef
+    from tracker.control.spans import PlaceRef
 
     place = place or PlaceRef(None, f"{lat:g},{lon:g}", lat, lon)
     return _views(session, point_runs(session, lat, lon, getattr(place, "id", None)), place)
@@ -291,7 +292,7 @@ def views_at_point(session: Session, lat: float, lon: float, place=None) -> list
 
 def claims_at_point(session: Session, lat: float, lon: float, first: dt.date, last: dt.date, place=None) -> list:
     """Map claims at a point that may cover ``first``..``last``, as :class:`tracker.control.Claim`."""
-    from tracker.control.claims import Claim, certainly_covers
+    from tracker.control.spans import Claim, certainly_covers
 
     out = []
     for view in views_at_point(session, lat, lon, place):
@@ -304,7 +305,7 @@ def claims_at_point(session: Session, lat: float, lon: float, first: dt.date, la
 
 def claims_for_unmapped_place(session: Session, place: Location, first: dt.date, last: dt.date) -> list:
     """Map claims for a place whose map spans were not written yet (added after the import)."""
-    from tracker.control.claims import PlaceRef
+    from tracker.control.spans import PlaceRef
 
     has_areas = session.execute(select(ControlArea.id).limit(1)).first()
     if has_areas is None:
@@ -317,17 +318,9 @@ def claims_for_unmapped_place(session: Session, place: Location, first: dt.date,
                            PlaceRef(place.id, place.name, place.latitude, place.longitude))
 
 
-def place_at(session: Session, lat: float, lon: float, tolerance: float = 1e-5) -> Optional[Location]:
-    """The place whose own point this is (the first one, if several share it)."""
-    return session.scalars(select(Location).where(
-        Location.latitude.between(lat - tolerance, lat + tolerance),
-        Location.longitude.between(lon - tolerance, lon + tolerance))
-        .order_by(func.coalesce(Location.coord_precision, "") != "exact", Location.id).limit(1)).first()
-
-
 def views_for_unmapped_place(session: Session, place: Location) -> list:
     """The map spans of a place whose map spans were not written yet (none when they were)."""
-    from tracker.control.claims import PlaceRef
+    from tracker.control.spans import PlaceRef
 
     if session.execute(select(ControlArea.id).limit(1)).first() is None:
         return []
@@ -358,7 +351,7 @@ def materialize(session: Session, series: Optional[Iterable[str]] = None,
     import shapely
     from shapely.strtree import STRtree
 
-    from tracker.control.derivation import _Wanted, _write
+    from tracker.control.spans import WantedSpan, write_spans
 
     result = MaterializeResult()
     scope = None if location_ids is None else sorted(set(location_ids))
@@ -396,13 +389,13 @@ def materialize(session: Session, series: Optional[Iterable[str]] = None,
                 first = snaps[run.first]
                 key = f"snapshot/{name}/{location_id}/{run.actor_id}/{run.status}/{first.taken_on.isoformat()}"
                 cited = sorted({snaps[run.first].source_id, snaps[run.last].source_id})
-                wanted.append(_Wanted(first.source_id, key, {"location_id": location_id, **values}, cited))
+                wanted.append(WantedSpan(first.source_id, key, {"location_id": location_id, **values}, cited))
         candidates = {p.id for p in places} | {r.location_id for r in owned}
         if scope is not None:
             candidates &= set(scope)
         existing_places = _places_with_spans(session, name, scope)
         touched = sorted(candidates | existing_places)
-        written = _write(session, wanted, touched, origin=ORIGIN, key_prefix=f"snapshot/{name}/")
+        written = write_spans(session, wanted, touched, origin=ORIGIN, key_prefix=f"snapshot/{name}/")
         result.places += len(shown)
         result.inserted += written.inserted
         result.updated += written.updated

@@ -29,15 +29,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from sqlalchemy import and_, bindparam, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.model.dates import FuzzyDate, parse_fuzzy_date
 from tracker.errors import TrackerError, UnknownName
-from tracker.control.freshness import Freshness, assess
-from tracker.model.entities import Actor, ActorRelation, ControlSpan, Event, Location, Source, control_sources
+from tracker.control import areas
+from tracker.control.freshness import assess
+from tracker.control.spans import Claim, PlaceRef, certainly_covers, possible_at, source_label, span_views
+from tracker.model.entities import ActorRelation, ControlSpan, Location, Source
 from tracker.names.normalize import normalize_name
-from tracker.names.resolve import ancestors, find_actor, find_place
+from tracker.names.resolve import ancestors, find_actor, find_place, place_at
 
 # Relations through which an actor's holdings count as another's ("what did
 # ISIS hold, with its affiliates"): the subject is part of, or run by, the object.
@@ -47,91 +49,6 @@ AFFILIATION_KINDS = ("affiliate_of", "member_of", "controlled_by")
 def _window(value) -> tuple[dt.date, dt.date]:
     d = parse_fuzzy_date(value)
     return d.earliest, d.latest
-
-
-def period_text(span_min: Optional[dt.date], span_max: Optional[dt.date], precision: Optional[str]) -> str:
-    """A span boundary as the user wrote it (``2015-06``), or ``…`` when unknown."""
-    if span_min is None:
-        return ""
-    return str(FuzzyDate(span_min, span_max or span_min, precision or "day"))
-
-
-def source_label(source: Source) -> str:
-    grade = f" [{source.grading}]" if source.grading else ""
-    by = f"{source.publisher}: " if source.publisher else ""
-    return f"{by}{source.title}{grade}"
-
-
-def possible_at(first: dt.date, last: dt.date):
-    """SQL condition: the span may overlap the days ``first``..``last``."""
-    return and_(
-        or_(ControlSpan.start_min.is_(None), ControlSpan.start_min <= last),
-        or_(ControlSpan.end_max.is_(None), ControlSpan.end_max > first),
-    )
-
-
-def certainly_covers(span: ControlSpan, first: dt.date, last: dt.date) -> bool:
-    starts_ok = span.start_max is None or span.start_max <= first
-    ends_ok = span.end_min is None or span.end_min > last
-    return starts_ok and ends_ok
-
-
-@dataclass
-class Claim:
-    """One source's word that an actor held (or contested) a place over a period."""
-
-    span: ControlSpan
-    certain: bool  # the span surely covers the whole date asked about
-    freshness: Optional[Freshness] = None  # set by tracker.freshness.assess
-
-    @property
-    def holder(self) -> str:
-        return self.span.actor.name
-
-    @property
-    def stale(self) -> bool:
-        return self.freshness is not None and self.freshness.stale
-
-    @property
-    def status(self) -> str:
-        """What the claim says at the day asked: held, contested, partial, besieged, stale or uncertain."""
-        if self.stale:
-            return "stale"
-        if not self.certain:
-            return "uncertain"
-        return self.span.status
-
-    def record(self) -> dict:
-        s = self.span
-        sources = s.sources or [s.source]
-        start = period_text(s.start_min, s.start_max, s.start_precision)
-        if not start and s.start_max is not None:
-            start = f"by {s.start_max.isoformat()}"  # held on the first map that shows it
-        fresh = self.freshness
-        return {
-            "place": s.location.name,
-            "holder": s.actor.name,
-            "status": self.status,
-            "span_status": s.status,
-            "evidence": fresh.evidence.isoformat() if fresh and fresh.evidence else "",
-            "evidence_age_days": fresh.age_days if fresh else None,
-            "horizon_days": fresh.horizon_days if fresh else None,
-            "freshness": fresh.note() if fresh else "",
-            "from": start or "unknown",
-            "until": period_text(s.end_min, s.end_max, s.end_precision),
-            "certainty": s.certainty,
-            "boundary": "certain" if self.certain else "uncertain",
-            "begun_by": s.begun_by.key if s.begun_by else "",
-            "ended_by": s.ended_by.key if s.ended_by else "",
-            "sources": [source_label(src) for src in sources],
-            "grading": sorted({src.grading for src in sources if src.grading}),
-            "quote": s.quote or "",
-            "origin": getattr(s, "origin", None) or "reported",
-            "derivation": getattr(s, "basis", None) or "",
-            # the point of the record's place, for --format geojson
-            "latitude": s.location.latitude,
-            "longitude": s.location.longitude,
-        }
 
 
 @dataclass
@@ -218,167 +135,7 @@ def _names(claims: list[Claim], answer: str) -> str:
     return " vs ".join(seen) if answer in ("contested", "disputed", "divided") else " or ".join(seen)
 
 
-# -- the lean read path: plain rows, no ORM objects (who_held must answer in well under 1 ms) --
-@dataclass
-class PlaceRef:
-    id: Optional[int]
-    name: str
-    latitude: Optional[float] = None
-    longitude: Optional[float] = None
-
-
-@dataclass
-class ActorRef:
-    id: int
-    name: str
-
-
-@dataclass
-class EventRef:
-    id: int
-    key: str
-
-
-@dataclass
-class SourceView:
-    """A source as plain data, with the attributes :func:`source_label` reads."""
-
-    id: int
-    key: str
-    kind: str
-    title: str
-    publisher: Optional[str]
-    reliability: Optional[str]
-    credibility: Optional[str]
-    published_max: Optional[dt.date]
-    loaded_at: Optional[dt.datetime]
-
-    @property
-    def grading(self) -> Optional[str]:
-        if self.reliability or self.credibility:
-            return f"{self.reliability or 'F'}{self.credibility or '6'}"
-        return None
-
-
-# The columns every view of a span reads first, in the order of :class:`SpanPeriod`'s fields.
-SPAN_PERIOD_COLUMNS = (ControlSpan.id, ControlSpan.location_id, ControlSpan.actor_id, ControlSpan.status,
-                       ControlSpan.start_min, ControlSpan.start_max, ControlSpan.start_precision,
-                       ControlSpan.end_min, ControlSpan.end_max, ControlSpan.end_precision, ControlSpan.origin)
-# The columns of a :class:`SourceView`, in its order.
-SOURCE_COLUMNS = (Source.id, Source.key, Source.kind, Source.title, Source.publisher, Source.reliability,
-                  Source.credibility, Source.published_max, Source.loaded_at)
-
-
-@dataclass
-class SpanPeriod:
-    """What every plain-data view of a control span holds: who, where, in what status, over
-    which fuzzy period, and how it came to be (reported, derived, map). The query-specific
-    views (:class:`SpanView` here, the rows of ``changes`` and ``check``) add their columns
-    after these; select :data:`SPAN_PERIOD_COLUMNS` first to build one from a row."""
-
-    id: Optional[int]
-    location_id: Optional[int]
-    actor_id: int
-    status: str
-    start_min: Optional[dt.date]
-    start_max: Optional[dt.date]
-    start_precision: Optional[str]
-    end_min: Optional[dt.date]
-    end_max: Optional[dt.date]
-    end_precision: Optional[str]
-    origin: str
-
-    @property
-    def sure_start(self) -> dt.date:
-        """The latest day it may have started (the earliest possible day when that is all we know)."""
-        return self.start_max or self.start_min or dt.date.min
-
-    @property
-    def sure_end(self) -> dt.date:
-        """The earliest day it may have ended."""
-        return self.end_min or dt.date.max
-
-    def period(self) -> str:
-        """``[2015-06-09, 2015-06-13)``; ``…`` for an open end."""
-        start = period_text(self.start_min, self.start_max, self.start_precision) or \
-            (f"by {self.start_max}" if self.start_max else "…")
-        end = period_text(self.end_min, self.end_max, self.end_precision) or "…"
-        return f"[{start}, {end})"
-
-
-@dataclass
-class SpanView(SpanPeriod):
-    """A control span as plain data, with the attribute names of :class:`ControlSpan`."""
-
-    certainty: str
-    quote: Optional[str]
-    basis: Optional[str]
-    source_id: int
-    reading: Optional[str]
-    location: PlaceRef
-    actor: ActorRef
-    begun_by: Optional[EventRef] = None
-    ended_by: Optional[EventRef] = None
-    sources: list[SourceView] = field(default_factory=list)
-    source: Optional[SourceView] = None
-
-
-_STATEMENTS: dict[str, object] = {}
-
-
-def _statements() -> dict:
-    if not _STATEMENTS:
-        begun, ended = aliased(Event), aliased(Event)
-        _STATEMENTS["spans"] = (
-            select(*SPAN_PERIOD_COLUMNS, ControlSpan.certainty, ControlSpan.quote, ControlSpan.basis,
-                   ControlSpan.source_id, ControlSpan.reading, ControlSpan.begun_by_id, ControlSpan.ended_by_id,
-                   Location.name, Location.latitude, Location.longitude, Actor.name, begun.key, ended.key)
-            .join(Location, Location.id == ControlSpan.location_id)
-            .join(Actor, Actor.id == ControlSpan.actor_id)
-            .outerjoin(begun, begun.id == ControlSpan.begun_by_id)
-            .outerjoin(ended, ended.id == ControlSpan.ended_by_id)
-            .where(ControlSpan.location_id.in_(bindparam("ids", expanding=True)),
-                   or_(ControlSpan.start_min.is_(None), ControlSpan.start_min <= bindparam("last")),
-                   or_(ControlSpan.end_max.is_(None), ControlSpan.end_max > bindparam("first")))
-            .order_by(ControlSpan.start_min.is_(None).desc(), ControlSpan.start_min, ControlSpan.id)
-        )
-        _STATEMENTS["links"] = (
-            select(control_sources.c.span_id, *SOURCE_COLUMNS)
-            .join(Source, Source.id == control_sources.c.source_id)
-            .where(control_sources.c.span_id.in_(bindparam("ids", expanding=True)))
-            .order_by(control_sources.c.span_id, Source.id)
-        )
-        _STATEMENTS["sources"] = select(*SOURCE_COLUMNS).where(Source.id.in_(bindparam("ids", expanding=True)))
-        _STATEMENTS["children"] = select(Location.id).where(Location.parent_id == bindparam("parent"))
-    return _STATEMENTS
-
-
-def span_views(session: Session, location_ids: list[int], first: dt.date, last: dt.date) -> list[SpanView]:
-    """The spans at these places that may overlap ``first``..``last``, as plain data with their sources."""
-    if not location_ids:
-        return []
-    st = _statements()
-    conn = session.connection()
-    rows = conn.execute(st["spans"], {"ids": list(location_ids), "first": first, "last": last}).all()
-    if not rows:
-        return []
-    views = []
-    for r in rows:
-        views.append(SpanView(
-            *r[:16],  # SPAN_PERIOD_COLUMNS, certainty, quote, basis, source_id, reading
-            PlaceRef(r[1], r[18], r[19], r[20]), ActorRef(r[2], r[21]),
-            EventRef(r[16], r[22]) if r[16] is not None else None,
-            EventRef(r[17], r[23]) if r[17] is not None else None,
-        ))
-    by_id = {v.id: v for v in views}
-    for row in conn.execute(st["links"], {"ids": list(by_id)}):
-        by_id[row[0]].sources.append(SourceView(*row[1:]))
-    missing = {v.source_id for v in views if not v.sources}
-    if missing:
-        owners = {row[0]: SourceView(*row) for row in conn.execute(st["sources"], {"ids": sorted(missing)})}
-        for v in views:
-            v.source = owners.get(v.source_id)
-    return views
+_CHILDREN = select(Location.id).where(Location.parent_id == bindparam("parent"))
 
 
 def _claims_at(session: Session, location_ids: Iterable[int], first: dt.date, last: dt.date) -> list[Claim]:
@@ -532,9 +289,7 @@ def who_held(session: Session, place, at, prefer: Optional[str] = None, horizon:
 
         point = parse_point(place)
         if point is not None:
-            from tracker.control import areas
-
-            at_point = areas.place_at(session, *point)
+            at_point = place_at(session, *point)
             if at_point is not None:  # a known place's own point: answer for the place
                 return who_held(session, at_point, when, prefer, horizon)
             spot = PlaceRef(None, f"{point[0]:g},{point[1]:g}", point[0], point[1])
@@ -554,13 +309,11 @@ def who_held(session: Session, place, at, prefer: Optional[str] = None, horizon:
         return _answer(place, when, own, prefer, session, horizon)
 
     if place.latitude is not None and place.longitude is not None:
-        from tracker.control import areas
-
         mapped = areas.claims_for_unmapped_place(session, place, first, last)
         if mapped:
             return _answer(place, when, mapped, prefer, session, horizon, basis="areas")
 
-    child_ids = list(session.connection().execute(_statements()["children"], {"parent": place.id}).scalars())
+    child_ids = list(session.connection().execute(_CHILDREN, {"parent": place.id}).scalars())
     parts = _claims_at(session, child_ids, first, last)
     part_holders = {c.span.actor_id for c in parts if c.span.status == "held"}
     if len(part_holders) > 1:

@@ -33,7 +33,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.model.entities import (
@@ -44,12 +44,13 @@ from tracker.model.entities import (
     EventActor,
     Location,
     LocationAlias,
-    control_sources,
     event_sources,
 )
 from tracker.model.entities import Actor
 from tracker.control.ground import GroundReading, read_ground
-from tracker.control.transfers import ACLED_KINDS, REPORT_KINDS, Participant, Transfer, _lead, decide, transfer_kind, weaker
+from tracker.control.spans import WantedSpan, write_spans
+from tracker.control.mentions import Participant, lead
+from tracker.control.transfers import ACLED_KINDS, REPORT_KINDS, Transfer, decide, transfer_kind, weaker
 
 CHUNK = 500
 ORIGIN = "derived"
@@ -225,28 +226,19 @@ def _event_sources(session: Session, event_ids: list[int]) -> dict[int, list[int
 
 
 # -- the chain at one place ----------------------------------------------------------------
-@dataclass
-class _Wanted:
-    source_id: int
-    key: str
-    values: dict
-    source_ids: list[int]
-    confirmed: list = field(default_factory=list)  # (event label, day): later events that say the holder holds
-
-
-def _confirm(span: Optional[_Wanted], e: TransferEvent) -> None:
+def _confirm(span: Optional[WantedSpan], e: TransferEvent) -> None:
     if span is not None:
         span.confirmed.append((e.label, e.date_end))
 
 
-def _chain(events: list[TransferEvent], anchored: set[tuple[int, int]]) -> tuple[list[_Wanted], list[TransferEvent]]:
+def _chain(events: list[TransferEvent], anchored: set[tuple[int, int]]) -> tuple[list[WantedSpan], list[TransferEvent]]:
     """The derived spans of one place's transfer events, and the events that changed nothing.
 
     ``anchored``: (event id, actor id) pairs a reported claim already begins with.
     """
-    wanted: list[_Wanted] = []
+    wanted: list[WantedSpan] = []
     redundant: list[TransferEvent] = []
-    current: Optional[tuple[int, Optional[_Wanted], TransferEvent]] = None  # (holder, its span if ours, event)
+    current: Optional[tuple[int, Optional[WantedSpan], TransferEvent]] = None  # (holder, its span if ours, event)
     for e in events:
         t = e.transfer
         gainer = t.gainer.actor_id if t.gainer else None
@@ -274,7 +266,7 @@ def _chain(events: list[TransferEvent], anchored: set[tuple[int, int]]) -> tuple
                 _close(previous_span, e)
         span = None
         if (e.id, gainer) not in anchored:
-            span = _Wanted(e.source_id, f"derived/{e.id}/gain", {
+            span = WantedSpan(e.source_id, f"derived/{e.id}/gain", {
                 "location_id": e.location_id, "actor_id": gainer, "status": "held",
                 "start_min": e.date_start, "start_max": e.date_end, "start_precision": e.date_precision,
                 "end_min": None, "end_max": None, "end_precision": None,
@@ -295,14 +287,14 @@ def _chain(events: list[TransferEvent], anchored: set[tuple[int, int]]) -> tuple
                 end_precision="range" if ends_next_day else "day", ended_by_id=e.id,
                 basis=f"{t.basis}; the notes say the gain did not last ({_quoted(e.ground.phrases)}): "
                       f"the span ends {'the next day' if ends_next_day else 'the same day'}")
-        back = _lead(e.participants, e.ground.returned_side) if e.ground.returned_side else None
+        back = lead(e.participants, e.ground.returned_side) if e.ground.returned_side else None
         if back is None or (current is not None and current[0] == back.actor_id):
             if back is not None:
                 _confirm(current[1], e)  # the notes say the holder came back
             continue  # the holder before the raid (if any) holds on
         if current is not None:
             _close(current[1], e)
-        returned = _Wanted(e.source_id, f"derived/{e.id}/return", {
+        returned = WantedSpan(e.source_id, f"derived/{e.id}/return", {
             "location_id": e.location_id, "actor_id": back.actor_id, "status": "held",
             "start_min": e.date_start, "start_max": e.date_end + dt.timedelta(days=2 if ends_next_day else 1),
             "start_precision": "range", "end_min": None, "end_max": None, "end_precision": None,
@@ -333,7 +325,7 @@ def _reading(e: TransferEvent) -> Optional[str]:
     return json.dumps(e.ground.as_data(), ensure_ascii=False)
 
 
-def _close(span: Optional[_Wanted], e: TransferEvent) -> None:
+def _close(span: Optional[WantedSpan], e: TransferEvent) -> None:
     if span is not None:
         span.values.update(end_min=e.date_start, end_max=e.date_end, end_precision=e.date_precision, ended_by_id=e.id)
 
@@ -364,10 +356,11 @@ def derive_control(session: Session, location_ids: Optional[Iterable[int]] = Non
     by_place: dict[int, list[TransferEvent]] = {}
     for e in events:
         by_place.setdefault(e.location_id, []).append(e)
-    wanted: list[_Wanted] = []
+    wanted: list[WantedSpan] = []
     for place_events in by_place.values():
         wanted.extend(_chain(place_events, anchored)[0])
-    result = _write(session, wanted, sorted(places))
+    written = write_spans(session, wanted, sorted(places), origin=ORIGIN)
+    result = DeriveResult(inserted=written.inserted, updated=written.updated, deleted=written.deleted)
     result.places = len(by_place)
     result.events = len(events)
     return result
@@ -406,72 +399,6 @@ def _anchored(session: Session, event_ids: list[int]) -> set[tuple[int, int]]:
             select(ControlSpan.begun_by_id, ControlSpan.actor_id).where(
                 ControlSpan.begun_by_id.in_(chunk), ControlSpan.origin == "reported"))}
     return out
-
-
-_FIELDS = ("location_id", "actor_id", "status", "start_min", "start_max", "start_precision", "end_min", "end_max",
-           "end_precision", "begun_by_id", "ended_by_id", "certainty", "quote", "origin", "basis", "reading")
-
-
-def _write(session: Session, wanted: list[_Wanted], places: list[int], origin: str = ORIGIN,
-           key_prefix: Optional[str] = None) -> DeriveResult:
-    """Make the spans of ``origin`` (keys starting with ``key_prefix``) at ``places`` exactly ``wanted``."""
-    result = DeriveResult()
-    session.flush()
-    existing: dict[tuple[int, str], tuple] = {}
-    for chunk in _chunks(places):
-        query = (select(SPANS.c.id, SPANS.c.source_id, SPANS.c.key, *[SPANS.c[f] for f in _FIELDS])
-                 .where(SPANS.c.location_id.in_(chunk), SPANS.c.origin == origin))
-        if key_prefix:
-            query = query.where(SPANS.c.key.like(key_prefix + "%"))
-        for row in session.execute(query):
-            existing[(row.source_id, row.key)] = row
-    have_sources: dict[int, set[int]] = {}
-    span_ids = [r.id for r in existing.values()]
-    for chunk in _chunks(span_ids):
-        for span_id, source_id in session.execute(
-                select(control_sources.c.span_id, control_sources.c.source_id)
-                .where(control_sources.c.span_id.in_(chunk))):
-            have_sources.setdefault(span_id, set()).add(source_id)
-
-    fresh: list[_Wanted] = []
-    links_add: list[dict] = []
-    links_drop: list[tuple[int, int]] = []
-    for w in wanted:
-        row = existing.pop((w.source_id, w.key), None)
-        if row is None:
-            fresh.append(w)
-            continue
-        changed = {f: w.values[f] for f in _FIELDS if getattr(row, f) != w.values[f]}
-        srcs = have_sources.get(row.id, set())
-        want_srcs = set(w.source_ids)
-        if changed:
-            session.execute(update(SPANS).where(SPANS.c.id == row.id).values(**changed))
-        if srcs != want_srcs:
-            links_add.extend({"span_id": row.id, "source_id": s} for s in want_srcs - srcs)
-            links_drop.extend((row.id, s) for s in srcs - want_srcs)
-        if changed or srcs != want_srcs:
-            result.updated += 1
-    gone = [r.id for r in existing.values()]
-    for chunk in _chunks(gone):
-        session.execute(delete(control_sources).where(control_sources.c.span_id.in_(chunk)))
-        session.execute(delete(SPANS).where(SPANS.c.id.in_(chunk)))
-    result.deleted = len(gone)
-    for span_id, source_id in links_drop:
-        session.execute(delete(control_sources).where(control_sources.c.span_id == span_id,
-                                                      control_sources.c.source_id == source_id))
-    if fresh:
-        for chunk in _chunks(fresh):
-            rows = [{"source_id": w.source_id, "key": w.key, **w.values} for w in chunk]
-            returned = session.execute(insert(SPANS).returning(SPANS.c.id, SPANS.c.source_id, SPANS.c.key), rows).all()
-            ids = {(r.source_id, r.key): r.id for r in returned}
-            for w in chunk:
-                links_add.extend({"span_id": ids[(w.source_id, w.key)], "source_id": s} for s in w.source_ids)
-        result.inserted = len(fresh)
-    if links_add:
-        for chunk in _chunks(links_add):
-            session.execute(insert(control_sources), chunk)
-    session.expire_all()
-    return result
 
 
 __all__ = ["derive_control", "derive_for_sources", "load_transfer_events", "places_of_actor", "redundant_transfers",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from tracker.text import lexicon
-from tracker.control.transfers import _SENTENCE, Participant, _agent_after, _Mentions, _subject
+from tracker.control.mentions import SENTENCE_BREAK, Mentions, Participant, agent_after, subject_of
 
 # Phrases whose participant inside is acted on, not acting: "drove RENAMO gunmen out".
 _ACTS_ON = re.compile(r"(?:drove|pushed|forced|expelled)\b", re.IGNORECASE)
@@ -65,7 +65,7 @@ class GroundReading:
 def _sentences(text: str) -> Iterable[tuple[int, str]]:
     text = " ".join(text.split())
     pos = 0
-    for sentence in _SENTENCE.split(text):
+    for sentence in SENTENCE_BREAK.split(text):
         start = text.find(sentence, pos)
         pos = start + len(sentence)
         yield start, sentence
@@ -80,11 +80,11 @@ def _side_of(hit: lexicon.Hit, mentions, sentence: str, offset: int) -> Optional
         return (specific or inside)[-1].side
     verb = _DEPARTURE_VERB.search(sentence, lo, hi)
     at = verb.start() if verb else lo
-    subject = _subject(mentions, sentence, at)
+    subject = subject_of(mentions, sentence, at)
     if subject is not None:
         return subject.side
     if sentence[hi:hi + 4].strip().lower().startswith("by") or sentence[lo:hi].rstrip().lower().endswith("by"):
-        agent = _agent_after(mentions, hi)
+        agent = agent_after(mentions, hi)
         return agent.side if agent is not None else None
     return None
 
@@ -96,7 +96,7 @@ def read_ground(text: Optional[str], participants: list[Participant], gainer_sid
     if not text or gainer_side is None:
         return reading
     loser_side = 3 - gainer_side
-    finder = _Mentions(participants, place_names)
+    finder = Mentions(participants, place_names)
     flat = " ".join(text.split())
     deciding_sentences: set[int] = set()
     for offset, sentence in _sentences(flat):

@@ -32,6 +32,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from tracker.control.mentions import (
+    SENTENCE_BREAK,
+    STATE_KINDS,
+    Mentions,
+    Participant,
+    agent_after,
+    clause_start,
+    lead,
+    subject_of,
+)
 from tracker.names.normalize import normalize_name
 
 # ACLED's territory-change codes, matched inside the normalized type or sub-type.
@@ -52,10 +62,7 @@ REPORT_KINDS = {
 }
 
 CERTAINTY_ORDER = ("confirmed", "reported", "likely", "alleged", "rumoured")
-STATE_KINDS = {"state forces", "external force"}
 NONSTATE_KINDS = {"rebel group", "political militia", "identity militia"}
-
-SIDE_OF_ROLE = {"actor1": 1, "assoc_actor1": 1, "perpetrator": 1, "actor2": 2, "assoc_actor2": 2, "target": 2}
 
 
 def weaker(a: str, b: str) -> str:
@@ -80,130 +87,6 @@ def transfer_kind(event_type: Optional[str], sub_type: Optional[str]) -> Optiona
     return None
 
 
-# -- who is who in the notes ---------------------------------------------------------
-@dataclass
-class Participant:
-    """An actor taking part in an event, with the names that count as mentions of it."""
-
-    actor_id: int
-    name: str
-    role: str
-    kind: str = "other"
-    names: list[str] = field(default_factory=list)  # aliases
-    relatives: list[str] = field(default_factory=list)  # names of related actors (umbrella, affiliates)
-
-    @property
-    def side(self) -> Optional[int]:
-        return SIDE_OF_ROLE.get(self.role)
-
-
-_GENERIC_STATE = ("military", "army", "soldiers", "troops", "government forces", "security forces",
-                  "government", "armed forces", "police")
-_STOP_TOKENS = {
-    "forces", "force", "military", "police", "army", "group", "groups", "brigade", "brigades", "battalion",
-    "militia", "militias", "council", "front", "movement", "party", "people", "peoples", "liberation",
-    "state", "states", "islamic", "national", "armed", "unidentified", "the", "and", "for", "of", "with",
-    "republic", "democratic", "united", "union", "mission", "communal", "ethnic", "special", "security",
-    "defense", "defence", "resistance", "popular", "government", "province", "rebels", "protesters",
-    "rioters", "civilians", "unknown", "regional", "supreme", "political", "tribal", "armed",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-}
-_ANTI = re.compile(r"\banti[\s\-]?$", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-
-
-def _variants(name: str) -> set[str]:
-    """A name as notes may write it: without "(2012-)", either side of "A: B", ..."""
-    out = set()
-    name = " ".join(name.split())
-    stack = [name]
-    while stack:
-        n = stack.pop().strip(" -:")
-        if not n or n in out:
-            continue
-        out.add(n)
-        stripped = re.sub(r"\s*\([^()]*\)\s*$", "", n)
-        if stripped != n:
-            stack.append(stripped)
-        if ":" in n:
-            head, _, tail = n.partition(":")
-            stack.extend([head, tail])
-    return out
-
-
-def _initials(name: str) -> Optional[str]:
-    words = [w for w in re.split(r"[\s\-]+", re.sub(r"\([^)]*\)", "", name)) if w]
-    caps = [w for w in words if w[:1].isupper() and w.lower() not in ("of", "the", "and", "al", "el")]
-    if 2 <= len(caps) <= 5 and len(caps) == len([w for w in words if w.lower() not in ("of", "the", "and")]):
-        return "".join(w[0] for w in caps)
-    return None
-
-
-def _phrase_regex(text: str, case_sensitive: bool) -> re.Pattern:
-    parts = [re.escape(p).replace("'", "['’]?").replace("’", "['’]?") for p in re.split(r"[\s\-]+", text) if p]
-    body = r"[\s\-]+".join(parts)
-    return re.compile(r"(?<![\w])" + body + r"(?![\w])", 0 if case_sensitive else re.IGNORECASE)
-
-
-@dataclass
-class _Mention:
-    side: int
-    start: int
-    end: int
-    specific: bool  # a name, alias or acronym; not "the military"
-
-
-class _Mentions:
-    """Finds the sides' mentions in a text."""
-
-    def __init__(self, participants: list[Participant], place_names: Iterable[str] = ()):
-        self.patterns: list[tuple[int, re.Pattern, bool]] = []
-        place_tokens = {normalize_name(w) for p in place_names for w in _WORD.findall(p)}
-        tokens_by_side: dict[int, set[str]] = {}
-        generic_by_side: dict[int, bool] = {}
-        for p in participants:
-            if p.side is None:
-                continue
-            names = {p.name, *p.names, *p.relatives}
-            for n in names:
-                for v in _variants(n):
-                    short = len(v) <= 6 and v.replace(".", "").replace("/", "").isupper()
-                    if len(v) < 2:
-                        continue
-                    self.patterns.append((p.side, _phrase_regex(v, case_sensitive=short), True))
-                    ini = _initials(v)
-                    if ini and len(ini) >= 2:
-                        self.patterns.append((p.side, _phrase_regex(ini, case_sensitive=True), True))
-                    for w in _WORD.findall(v):
-                        key = normalize_name(w)
-                        if len(w) >= 4 and key not in _STOP_TOKENS and key not in place_tokens and w[:1].isupper():
-                            tokens_by_side.setdefault(p.side, set()).add(w)
-            if p.kind in STATE_KINDS or re.match(r"(military|police) forces of", p.name, re.IGNORECASE):
-                generic_by_side[p.side] = True
-        # A token both sides share ("Yemen") names neither.
-        shared = set.intersection(*tokens_by_side.values()) if len(tokens_by_side) > 1 else set()
-        for side, tokens in tokens_by_side.items():
-            for w in tokens - shared:
-                # The first letter as written ("Shabaab", not "shabaab"), the rest in any case.
-                token = re.escape(w[0]) + "(?i:" + re.escape(w[1:]) + ")"
-                self.patterns.append((side, re.compile(r"(?<![\w])" + token + r"(?![\w])"), True))
-        generic_sides = [s for s, g in generic_by_side.items() if g]
-        if len(generic_sides) == 1:  # "the military" says nothing when both sides are states
-            for g in _GENERIC_STATE:
-                self.patterns.append((generic_sides[0], _phrase_regex(g, case_sensitive=False), False))
-
-    def find(self, text: str) -> list[_Mention]:
-        found = []
-        for side, pattern, specific in self.patterns:
-            for m in pattern.finditer(text):
-                if _ANTI.search(text, 0, m.start()):
-                    continue  # "anti-ISIS forces" are ISIS's enemies, not ISIS
-                found.append(_Mention(side, m.start(), m.end(), specific))
-        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-        return found
-
-
 _GAIN = re.compile(
     r"\b(?:(?:took|takes?|taking|taken)\s+(?:back\s+)?(?:over\s+)?(?:the\s+)?(?:full\s+|complete\s+|total\s+)?cont(?:r)?ol"
     r"|(?:took|takes?|taking|taken)\s+over|take-?over|overt(?:ook|akes?|aking|aken)|(?:re-?)?captur(?:ed|es|e|ing)"
@@ -224,9 +107,6 @@ _LOSS = re.compile(
 )
 _LOSS_NOUN = re.compile(r"\b(?:retreat|withdrawal|departure|exit|evacuation)\s+of\b", re.IGNORECASE)
 _BY = re.compile(r"^\s*(?:\w+\s+){0,2}?by\b", re.IGNORECASE)
-_OBJECT_MARK = re.compile(
-    r"\b(?:against|from|with|on|of|at|between|to)\s+(?:the\s+|al\s+|an\s+|a\s+)?$", re.IGNORECASE
-)
 # "was captured", "were overtaken": the subject is what was taken, not who took it.
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 # "denies claims of capture", "attempted to take control": no transfer happened.
@@ -243,13 +123,6 @@ _NOT_GROUND_AFTER = re.compile(
     r"trucks?|tanks?|goods|cattle|livestock|money|rifles?|wagons?|boats?)\b",
     re.IGNORECASE,
 )
-_CLAUSE_START = re.compile(
-    r"[;:]|,\s+(?:and|but|while|after|before|following|when|until|then)\b"
-    r"|\b(?:after|following|while|before|but|when|until|which|who|whereas)\b",
-    re.IGNORECASE,
-)
-_SUBJECT_REACH = 60  # characters between a subject and its verb, at most
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _STATE_WORDS = {"forces", "army", "military", "troops", "soldiers", "police", "loyalist", "loyalists", "government",
                 "pro government", "amisom", "un", "peacekeepers", "coalition"}
 _GENERIC_CAPITALS = {"the", "a", "an", "on", "in", "around", "reports", "report", "sources", "local", "it", "they",
@@ -287,47 +160,9 @@ def _snippet(sentence: str, start: int, end: int) -> str:
     return " ".join(text.split())
 
 
-def _clause_start(sentence: str, verb_start: int) -> int:
-    start = 0
-    for m in _CLAUSE_START.finditer(sentence, 0, verb_start):
-        start = m.end()
-    return start
-
-
-def _subject(mentions: list[_Mention], sentence: str, verb_start: int, verb: str = "") -> Optional[_Mention]:
-    """Who does the verb: the nearest mention before it in its clause that is not an object.
-
-    A participle after a comma ("..., overtaking X") belongs to the sentence's
-    subject, its first mention.
-    """
-    if verb.lower().endswith("ing") and sentence[:verb_start].rstrip().endswith(","):
-        first = [m for m in mentions if m.end <= verb_start and not _OBJECT_MARK.search(sentence[:m.start])]
-        specific = [m for m in first if m.specific]
-        return (specific or first or [None])[0]
-    clause_start = _clause_start(sentence, verb_start)
-    before = [m for m in mentions if clause_start <= m.start and m.end <= verb_start
-              and verb_start - m.end <= _SUBJECT_REACH
-              and not _OBJECT_MARK.search(sentence[clause_start:m.start])]
-    if not before:
-        return None
-    nearest = before[-1]
-    if not nearest.specific:
-        # "SPLA/M-IO troops": a name right before a generic word is the subject.
-        named = [m for m in before if m.specific and 0 <= nearest.start - m.end <= 15]
-        if named:
-            return named[-1]
-    return nearest
-
-
-def _agent_after(mentions: list[_Mention], end: int, limit: int = 80) -> Optional[_Mention]:
-    after = [m for m in mentions if end <= m.start <= end + limit]
-    specific = [m for m in after if m.specific]
-    return (specific or after)[0] if after else None
-
-
 def _unnamed_subject(sentence: str, verb_start: int, exclude: Iterable[str]) -> Optional[str]:
     """A capitalised group name right before the verb that is none of the participants."""
-    words = sentence[_clause_start(sentence, verb_start):verb_start].split()
+    words = sentence[clause_start(sentence, verb_start):verb_start].split()
     if not words or len(words) > 8:
         return None
     excluded = {normalize_name(e) for e in exclude}
@@ -347,23 +182,23 @@ def read_notes(text: Optional[str], participants: list[Participant], place_names
     reading = NotesReading()
     if not text:
         return reading
-    finder = _Mentions(participants, place_names)
+    finder = Mentions(participants, place_names)
     place_names = list(place_names)
-    for sentence in _SENTENCE.split(" ".join(text.split())):
+    for sentence in SENTENCE_BREAK.split(" ".join(text.split())):
         mentions = finder.find(sentence)
         for m in _GAIN.finditer(sentence):
-            after, before_verb = sentence[m.end():], sentence[_clause_start(sentence, m.start()):m.start()]
+            after, before_verb = sentence[m.end():], sentence[clause_start(sentence, m.start()):m.start()]
             quote = _snippet(sentence, m.start(), m.end())
             if _NOT_DONE.search(before_verb) or _NOT_GROUND_AFTER.match(after):
                 continue
             if _PASSIVE.search(before_verb) and not _BY.match(after):
                 continue
             if _BY.match(after):
-                agent = _agent_after(mentions, m.end())
+                agent = agent_after(mentions, m.end())
                 if agent is not None:
                     reading.gain_sides.append((agent.side, quote))
                 continue
-            subject = _subject(mentions, sentence, m.start(), m.group(0))
+            subject = subject_of(mentions, sentence, m.start(), m.group(0))
             if subject is not None:
                 reading.gain_sides.append((subject.side, quote))
             else:
@@ -378,28 +213,28 @@ def read_notes(text: Optional[str], participants: list[Participant], place_names
                 obj = [x for x in mentions if m.start("obj") <= x.start < m.end("obj")]
                 if obj:
                     reading.loss_sides.append((obj[0].side, quote))
-            subject = _subject(mentions, sentence, m.start())
+            subject = subject_of(mentions, sentence, m.start())
             if subject is not None:
                 reading.gain_sides.append((subject.side, quote))
             elif not m.group("obj"):
-                obj = _agent_after(mentions, m.end(), 40)
+                obj = agent_after(mentions, m.end(), 40)
                 if obj is not None:
                     reading.loss_sides.append((obj.side, quote))
         for m in _LOSS.finditer(sentence):
             if any(a <= m.start() < b for a, b in expelled_spans):
                 continue  # "forced X to retreat" is read above
-            if _NOT_DONE.search(sentence[_clause_start(sentence, m.start()):m.start()]):
+            if _NOT_DONE.search(sentence[clause_start(sentence, m.start()):m.start()]):
                 continue
             if _BY.match(sentence[m.end():]):  # "abandoned by the ADF"
-                agent = _agent_after(mentions, m.end())
+                agent = agent_after(mentions, m.end())
                 if agent is not None:
                     reading.loss_sides.append((agent.side, _snippet(sentence, m.start(), m.end())))
                 continue
-            subject = _subject(mentions, sentence, m.start())
+            subject = subject_of(mentions, sentence, m.start())
             if subject is not None:
                 reading.loss_sides.append((subject.side, _snippet(sentence, m.start(), m.end())))
         for m in _LOSS_NOUN.finditer(sentence):
-            obj = _agent_after(mentions, m.end(), 30)
+            obj = agent_after(mentions, m.end(), 30)
             if obj is not None:
                 reading.loss_sides.append((obj.side, _snippet(sentence, m.start(), m.end())))
     return reading
@@ -420,12 +255,6 @@ class Transfer:
     notes_quote: str = ""
 
 
-def _lead(participants: list[Participant], side: int) -> Optional[Participant]:
-    main = [p for p in participants if p.side == side and p.role in ("actor1", "actor2", "perpetrator", "target")]
-    rest = [p for p in participants if p.side == side]
-    return (main or rest or [None])[0]
-
-
 def _sides_with(participants: list[Participant], kinds: set[str]) -> set[int]:
     return {p.side for p in participants if p.side is not None and p.kind in kinds}
 
@@ -433,7 +262,7 @@ def _sides_with(participants: list[Participant], kinds: set[str]) -> set[int]:
 def decide(kind: str, participants: list[Participant], notes: Optional[str], event_certainty: str = "reported",
            place_names: Iterable[str] = ()) -> Transfer:
     """Decide who gained the place in a transfer event of ``kind`` (see the module's rule)."""
-    first = _lead(participants, 1)
+    first = lead(participants, 1)
     sides = {p.side for p in participants if p.side is not None}
 
     # 1. the codebook
@@ -492,8 +321,8 @@ def decide(kind: str, participants: list[Participant], notes: Optional[str], eve
                  if named else f"{why}; the notes credit a group that is not actor 1: \u201c{quote}\u201d")
         rule_certainty = "likely" if named else "alleged"
 
-    gainer = _lead(participants, side) if side in sides else None
-    loser = _lead(participants, 3 - side) if (3 - side) in sides else None
+    gainer = lead(participants, side) if side in sides else None
+    loser = lead(participants, 3 - side) if (3 - side) in sides else None
     if loses_first and side not in sides:
         loser = first
     disagree = notes_side is not None and notes_side != order_side

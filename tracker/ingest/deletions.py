@@ -29,7 +29,8 @@ from sqlalchemy.engine import Connection
 from tracker.ingest.datafiles import FileInfo, inspect_file, read_records
 from tracker.errors import BadRecord
 from tracker.ingest.identity import day_stamp, identity_key, is_realtime, release_from_name, stamp_text
-from tracker.ingest.importer import _JSON, RowError, _Writer, delete_events
+from tracker.ingest.bulk import JSON, BulkWriter, delete_events
+from tracker.ingest.datasets.base import RowError
 from tracker.model.entities import Source
 from tracker.ingest.versions import Version
 
@@ -141,7 +142,7 @@ def import_deletions(conn: Connection, path: str, release: Optional[str] = None,
     """Apply an ACLED deletions list in the caller's transaction (roll it back on an exception)."""
     info = inspect_file(path)
     now = (now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None)
-    write = _Writer(conn)
+    write = BulkWriter(conn)
     release = release or release_from_name(path)
     entries: dict[str, tuple[int, str, int]] = {}
     for line, ext, stamp in _rows(info):
@@ -190,7 +191,7 @@ def import_deletions(conn: Connection, path: str, release: Optional[str] = None,
             continue
         for key in keys:
             tombstones.append((None, "acled", ext, ns, key, source_id, "deleted", stamp, None, None, None,
-                               write.moment(now), _JSON.encode({"reason": "deleted by ACLED"})))
+                               write.moment(now), JSON.encode({"reason": "deleted by ACLED"})))
         if not events:
             result.not_stored += 1
         for eid, _, version, deleted in events:

@@ -48,93 +48,22 @@ from typing import Callable, Optional
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
+from tracker.ingest.bulk import JSON, BulkWriter, delete_events
 from tracker.ingest.datafiles import SUSPECT, FileInfo, inspect_file, read_records, repair_text
+from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError
 from tracker.errors import BadRecord, TrackerError
 from tracker.ingest.identity import (conflict_key, day_stamp, export_day_from_name, identity_key, is_realtime, moment,
                        release_from_name, same_event, stamp_text)
 from tracker.names.matching import ActorMap, IdSource, PlaceMap, Unresolvable
 from tracker.model.entities import DatasetCoverage, Source
 from tracker.names.normalize import normalize_name
-from tracker.query.history import row_content, snapshot_versions
+from tracker.ingest.versions import row_content, snapshot_versions
 from tracker.control.transfers import transfer_kind
-from tracker.ingest.versions import Version, deleted_by, is_newer, newest
+from tracker.ingest.versions import Version, as_date, deleted_by, is_newer, newest
 
 BATCH_SIZE = 5000
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: json.dumps would make one per row
 SQLITE_CACHE_KB = 32768  # SQLite's page cache during an import: the indexes being extended stay in memory
 MISSING_SHOWN = 20
-
-
-class RowError(Exception):
-    """A bad value in a row: the column and why."""
-
-    def __init__(self, column: str, reason: str):
-        super().__init__(reason)
-        self.column, self.reason = column, reason
-
-
-def parse_coordinate(text: str, column: str, limit: float) -> float:
-    """A latitude (limit 90) or longitude (limit 180) cell, or a RowError saying why not."""
-    if not text:
-        raise RowError(column, "missing (the other coordinate is given)")
-    try:
-        value = float(text)
-    except ValueError:
-        raise RowError(column, f"{text!r} is not a number") from None
-    if not -limit <= value <= limit:
-        raise RowError(column, f"{text} is out of range (-{limit:g}..{limit:g})")
-    return value
-
-
-@dataclass(slots=True)
-class DatasetRow:
-    """One dataset record, normalized: what an import writes for it."""
-
-    external_id: str
-    date_start: dt.date
-    date_end: dt.date
-    date_precision: str
-    event_type: str
-    sub_type: Optional[str]
-    actors: list  # (role, name, kind or None, column)
-    path: list  # PathStep, outermost first; the last is the event's place
-    country: Optional[str]
-    country_code: Optional[str]
-    latitude: Optional[float]
-    longitude: Optional[float]
-    coord_precision: Optional[str]
-    fatalities_low: Optional[int]
-    fatalities_best: Optional[int]
-    fatalities_high: Optional[int]
-    description: Optional[str]
-    cited: Optional[str]
-    attributes: dict
-    stamp: Optional[int] = None  # the row's own clock (ACLED timestamp), Unix seconds
-    recorded_date: Optional[dt.date] = None  # the date as the dataset records it, before precision widens it
-
-
-@dataclass
-class Binding:
-    """A dataset's reading of one file's header: which columns feed the hash, and the row parser."""
-
-    parse: Callable[[list[str]], DatasetRow]
-    hashed: list[int]  # indexes of the columns whose values make a row's content
-    names: list[str]  # the header as written
-    day: Callable[[list[str]], Optional[dt.date]] = lambda fields: None  # a row's recorded date, or None
-    has_stamps: bool = False  # the rows carry their own clock (ACLED timestamp)
-
-
-class Dataset:
-    """What differs between datasets: the scheme, the source description, the row mapping."""
-
-    scheme: str = ""
-    label: str = ""
-    publisher: str = ""
-    url: Optional[str] = None
-    id_column: str = ""
-
-    def bind(self, header: list[str], file: str) -> Binding:  # pragma: no cover - abstract
-        raise NotImplementedError
 
 
 @dataclass
@@ -266,84 +195,6 @@ def import_file(conn: Connection, dataset: Dataset, path: str, options: Optional
     return _Importer(conn, dataset, info, options).run()
 
 
-# -- the SQL written in bulk ------------------------------------------------------------
-_INSERTS = {
-    "actors": ("actors", ["id", "name", "kind", "country"]),
-    "actor_aliases": ("actor_aliases", ["actor_id", "name", "normalized", "source_id"]),
-    "locations": ("locations", ["id", "name", "kind", "parent_id", "country_code", "latitude", "longitude",
-                                "coord_precision"]),
-    "location_aliases": ("location_aliases", ["location_id", "name", "normalized", "source_id"]),
-    "events": ("events", ["id", "source_id", "key", "external_scheme", "external_id", "external_release",
-                          "external_key", "date_start", "date_end", "date_precision", "event_type", "sub_type",
-                          "location_id", "latitude", "longitude", "coord_precision", "fatalities_low",
-                          "fatalities_best", "fatalities_high", "certainty", "description"]),
-    "event_actors": ("event_actors", ["event_id", "actor_id", "role", "position"]),
-    "dataset_records": ("dataset_records", ["event_id", "content_hash", "stamp", "recorded_date", "deleted_stamp",
-                                            "country", "cited", "attributes", "recorded_at"]),
-    "event_revisions": ("event_revisions", ["event_id", "external_scheme", "external_id", "external_release",
-                                            "external_key", "source_id", "change", "stamp", "content_hash",
-                                            "country", "recorded_date", "recorded_at", "content"]),
-    "actor_sources": ("actor_sources", ["actor_id", "source_id"]),
-    "location_sources": ("location_sources", ["location_id", "source_id"]),
-}
-_UPDATES = {
-    "actor_kinds": "UPDATE actors SET kind = {p} WHERE id = {p}",
-    "location_coords": "UPDATE locations SET latitude = {p}, longitude = {p}, coord_precision = {p} "
-                       "WHERE id = {p} AND latitude IS NULL",
-    "events_update": "UPDATE events SET source_id = {p}, date_start = {p}, date_end = {p}, date_precision = {p}, "
-                     "event_type = {p}, sub_type = {p}, location_id = {p}, latitude = {p}, longitude = {p}, "
-                     "coord_precision = {p}, fatalities_low = {p}, "
-                     "fatalities_best = {p}, fatalities_high = {p}, description = {p} WHERE id = {p}",
-    "records_update": "UPDATE dataset_records SET content_hash = {p}, stamp = {p}, recorded_date = {p}, "
-                      "deleted_stamp = {p}, country = {p}, cited = {p}, attributes = {p}, recorded_at = {p} "
-                      "WHERE event_id = {p}",
-    "records_deleted": "UPDATE dataset_records SET deleted_stamp = {p} WHERE event_id = {p}",
-    "event_actors_clear": "DELETE FROM event_actors WHERE event_id = {p}",
-    "event_sources_clear": "DELETE FROM event_sources WHERE event_id = {p}",
-    "event_sources_add": "INSERT INTO event_sources (event_id, source_id) VALUES ({p}, {p}) ON CONFLICT DO NOTHING",
-    "events_delete": "DELETE FROM events WHERE id = {p}",
-    "events_rekey": "UPDATE events SET key = {p}, external_key = {p} WHERE id = {p}",
-    "revisions_rekey": "UPDATE event_revisions SET external_key = {p} WHERE external_scheme = {p} AND external_key = {p}",
-    "revisions_attach": "UPDATE event_revisions SET event_id = {p} WHERE external_scheme = {p} AND external_key = {p} "
-                        "AND event_id IS NULL",
-}
-
-
-class _Writer:
-    """executemany through the DBAPI, with the placeholders and value types of the backend."""
-
-    def __init__(self, conn: Connection):
-        self.conn = conn
-        self.sqlite = conn.dialect.name == "sqlite"
-        p = "?" if self.sqlite else "%s"
-        self.p = p
-        self.sql = {name: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([p] * len(cols))})"
-                    for name, (table, cols) in _INSERTS.items()}
-        self.sql.update({name: text.format(p=p) for name, text in _UPDATES.items()})
-
-    def __call__(self, name: str, rows: list) -> None:
-        if not rows:
-            return
-        if not self.sqlite and name in _INSERTS:
-            # PostgreSQL takes rows fastest through COPY, in the same transaction.
-            table, columns = _INSERTS[name]
-            cursor = self.conn.connection.cursor()
-            try:
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            finally:
-                cursor.close()
-            return
-        self.conn.exec_driver_sql(self.sql[name], rows)
-
-    def day(self, value: dt.date):
-        return value.isoformat() if self.sqlite else value
-
-    def moment(self, value: dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
-
-
 class _Seen:
     """A bitmap of event ids met in this file (memory: one bit per id)."""
 
@@ -438,7 +289,7 @@ class _Importer:
         self.file = info.path
         self.scheme = dataset.scheme
         self.now = (options.now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None)
-        self.write = _Writer(conn)
+        self.write = BulkWriter(conn)
         self.seen = _Seen()
         self.seen_keys: set[str] = set()  # identities of this file that do not stand (no event id)
         self.rejects_writer = None
@@ -710,7 +561,7 @@ class _Importer:
             version = Version(stamp, export, digest) if has is not None else None
             out.setdefault(ext, []).append(_Live(
                 eid, ext, release, key or ext, source_id, location_id, _is_transfer(etype, sub), has is not None,
-                version, country, _as_date(recorded), deleted))
+                version, country, as_date(recorded), deleted))
         return out
 
     def _gone(self, ids: list[str]) -> dict[str, list[_Gone]]:
@@ -734,7 +585,7 @@ class _Importer:
                 gone.deletions.append(stamp)
                 gone.sources.add(source_id)
             else:
-                gone.add_version(Version(stamp, export, digest), source_id, country, _as_date(recorded))
+                gone.add_version(Version(stamp, export, digest), source_id, country, as_date(recorded))
         return out
 
     def _history_of(self, event_ids: list[int]) -> dict[int, set[Version]]:
@@ -884,7 +735,7 @@ class _Importer:
         if plan.tombstones:
             self.write("event_revisions", [
                 (eid, self.scheme, ext, release, key, source_id, "deleted", stamp, None, None, None,
-                 self.write.moment(self.now), _JSON.encode({"reason": why}))
+                 self.write.moment(self.now), JSON.encode({"reason": why}))
                 for key, release, ext, eid, stamp, source_id, why in plan.tombstones])
 
     def _resolve(self, pending: list[_Pending]) -> dict[int, tuple]:
@@ -928,7 +779,7 @@ class _Importer:
     # -- writing -------------------------------------------------------------------------------------
     def _record(self, row: DatasetRow, digest: str, stamp: int, deleted: Optional[int]) -> tuple:
         return (digest, stamp, self.write.day(row.recorded_date) if row.recorded_date else None, deleted,
-                row.country, row.cited, _JSON.encode(row.attributes) if row.attributes else None,
+                row.country, row.cited, JSON.encode(row.attributes) if row.attributes else None,
                 self.write.moment(self.now))
 
     def _insert(self, fresh: list, resolved: dict[int, tuple]) -> None:
@@ -978,7 +829,7 @@ class _Importer:
             revisions.append((match.event_id, self.scheme, match.external_id, match.release, match.key,
                               match.source_id, "version", match.version.stamp, match.version.content_hash,
                               match.country, w.day(match.recorded) if match.recorded else None, recorded,
-                              _JSON.encode(was["content"])))
+                              JSON.encode(was["content"])))
             updates.append((self.source_id, day(row.date_start), day(row.date_end), row.date_precision,
                             row.event_type, row.sub_type, place, row.latitude, row.longitude,
                             row.coord_precision, row.fatalities_low,
@@ -1019,7 +870,7 @@ class _Importer:
             rows.append((event_id, self.scheme, row.external_id, release, key, self.source_id, "version",
                          version.stamp, p.digest, row.country,
                          self.write.day(row.recorded_date) if row.recorded_date else None, recorded,
-                         _JSON.encode(content)))
+                         JSON.encode(content)))
         self.write("event_revisions", rows)
 
     def _rename(self, renames: list) -> None:
@@ -1091,45 +942,8 @@ class _Importer:
             self.conn.execute(insert(c), rows)
 
 
-def delete_events(conn: Connection, write: "_Writer", places, doomed: list[tuple[int, Optional[int], Optional[int]]],
-                  now: dt.datetime, touched: set, reason: str = "") -> int:
-    """Delete live imported events, keeping the version that stood (and, where given, the deletion) in history.
-
-    ``doomed``: (event id, deletion clock or None, deleting source or None);
-    None when the deletion is already recorded. Returns how many were deleted.
-    """
-    if not doomed:
-        return 0
-    recorded = write.moment(now)
-    ids = [eid for eid, _, _ in doomed]
-    for i in range(0, len(doomed), 5000):
-        chunk = doomed[i:i + 5000]
-        old = snapshot_versions(conn, [eid for eid, _, _ in chunk], places)
-        rows = []
-        for eid, stamp, source_id in chunk:
-            v = old[eid]
-            c = v["content"]
-            rows.append((None, c["scheme"], c["external_id"], c["release"], c["key"], v["source_id"], "version",
-                         v["stamp"], c["content_hash"], v["country"],
-                         write.day(v["recorded_date"]) if v["recorded_date"] else None, recorded, _JSON.encode(c)))
-            if stamp is not None:
-                rows.append((None, c["scheme"], c["external_id"], c["release"], c["key"], source_id, "deleted",
-                             stamp, None, None, None, recorded, _JSON.encode({"reason": reason})))
-            if v["transfer"] and c.get("location_id") is not None:
-                touched.add(c["location_id"])
-        write("event_revisions", rows)
-        write("events_delete", [(eid,) for eid, _, _ in chunk])
-    return len(ids)
-
-
 def _is_transfer(event_type: Optional[str], sub_type: Optional[str]) -> bool:
     return transfer_kind(event_type, sub_type) is not None
-
-
-def _as_date(value) -> Optional[dt.date]:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 @contextmanager
@@ -1171,17 +985,3 @@ def _width_problem(fields: list[str], width: int, last_named: int, header: list[
     if any(f.strip() for f in extra):
         return f"column {width + 1}", f"the record has {n} fields, the header only {width}"
     return None
-
-
-
-
-def dataset_named(name: str) -> Dataset:
-    """The importer of a dataset by its scheme name: ``acled`` or ``ucdp``."""
-    if name == "acled":
-        from tracker.ingest.datasets.acled import DATASET
-    elif name == "ucdp":
-        from tracker.ingest.datasets.ucdp import DATASET
-    else:
-        raise TrackerError(f"no importer for dataset {name!r} (acled, ucdp)")
-    return DATASET
-

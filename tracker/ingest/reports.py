@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from tracker.model.dates import BadDate, FuzzyDate, implausible, parse_fuzzy_date
 from tracker.ingest.documents import Document, read_document
-from tracker.errors import AmbiguousName, BadRecord
+from tracker.errors import AmbiguousName
 from tracker.model.entities import (
     Actor,
     ActorAlias,

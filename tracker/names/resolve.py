@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import AmbiguousName, Candidate, UnknownName
@@ -86,7 +86,6 @@ def find_place(session: Session, name: str, country: Optional[str] = None) -> Lo
     from tracker.geo.points import parse_point
 
     if (point := parse_point(name)) is not None:  # "LAT,LON": the place whose own point it is
-        from tracker.control.areas import place_at
 
         place = place_at(session, *point)
         if place is None:
@@ -143,3 +142,11 @@ def descendant_ids(session: Session, place_id: int) -> list[int]:
         seen.update(frontier)
         found.extend(frontier)
     return found
+
+
+def place_at(session: Session, lat: float, lon: float, tolerance: float = 1e-5) -> Optional[Location]:
+    """The place whose own point this is (the first one, if several share it)."""
+    return session.scalars(select(Location).where(
+        Location.latitude.between(lat - tolerance, lat + tolerance),
+        Location.longitude.between(lon - tolerance, lon + tolerance))
+        .order_by(func.coalesce(Location.coord_precision, "") != "exact", Location.id).limit(1)).first()

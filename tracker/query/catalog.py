@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from tracker.control.claims import period_text, source_label
+from tracker.control.spans import period_text, source_label
 from tracker.model.entities import (
     Actor,
     ActorRelation,

@@ -24,7 +24,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from tracker.control.claims import SOURCE_COLUMNS, SPAN_PERIOD_COLUMNS, SourceView, SpanPeriod, period_text, source_label
+from tracker.control.spans import SOURCE_COLUMNS, SPAN_PERIOD_COLUMNS, SourceView, SpanPeriod, period_text, source_label
 from tracker.model.dates import FuzzyDate, parse_fuzzy_date
 from tracker.errors import TrackerError
 from tracker.model.entities import Actor, ControlSpan, Event, Location, Source, control_sources

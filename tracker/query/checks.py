@@ -36,7 +36,7 @@ from typing import Optional
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from tracker.control.claims import SPAN_PERIOD_COLUMNS, SpanPeriod, period_text
+from tracker.control.spans import SPAN_PERIOD_COLUMNS, SpanPeriod, period_text
 from tracker.control.derivation import load_transfer_events
 from tracker.model.entities import Actor, ActorRelation, ControlSpan, DatasetRecord, Event, Location, control_sources
 

@@ -7,7 +7,7 @@ from typing import Optional
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.control.claims import source_label
+from tracker.control.spans import source_label
 from tracker.model.dates import FuzzyDate, parse_fuzzy_date
 from tracker.model.entities import Event, EventActor
 from tracker.names.resolve import descendant_ids, find_actor, find_place

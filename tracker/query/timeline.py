@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.control.claims import Claim, period_text, source_label
+from tracker.control.spans import Claim, period_text, source_label
 from tracker.query.events import event_date, event_record, find_events
 from tracker.model.entities import Actor, ControlSpan, Location
 from tracker.names.resolve import descendant_ids

@@ -26,7 +26,7 @@ from typing import Optional
 from tracker.names.countries import country_by_code
 from tracker.model.dates import implausible
 from tracker.errors import BadRecord
-from tracker.ingest.importer import Binding, Dataset, DatasetRow, RowError, parse_coordinate
+from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError, parse_coordinate
 from tracker.names.matching import SITE, PathStep, country_code_for
 from tracker.names.normalize import normalize_name
 

@@ -21,7 +21,7 @@ from typing import Optional
 
 from tracker.model.dates import implausible
 from tracker.errors import BadRecord
-from tracker.ingest.importer import Binding, Dataset, DatasetRow, RowError, parse_coordinate
+from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError, parse_coordinate
 from tracker.names.matching import SITE, PathStep, country_code_for
 
 REQUIRED = ("id", "date_start", "date_end", "type_of_violence", "side_a", "side_b", "country", "latitude",

@@ -1,0 +1,86 @@
+"""What every dataset importer provides: the row it reads, its reading of a header, and its errors.
+
+A dataset (``tracker.ingest.datasets.acled``, ``...ucdp``) maps one export's
+columns to :class:`DatasetRow` objects through a :class:`Binding` made from
+the file's header; tracker.ingest.importer does the rest (identity, versions,
+writing) the same way for all of them. The registry of datasets is
+``tracker.ingest.datasets.DATASETS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+
+class RowError(Exception):
+    """A bad value in a row: the column and why."""
+
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+def parse_coordinate(text: str, column: str, limit: float) -> float:
+    """A latitude (limit 90) or longitude (limit 180) cell, or a RowError saying why not."""
+    if not text:
+        raise RowError(column, "missing (the other coordinate is given)")
+    try:
+        value = float(text)
+    except ValueError:
+        raise RowError(column, f"{text!r} is not a number") from None
+    if not -limit <= value <= limit:
+        raise RowError(column, f"{text} is out of range (-{limit:g}..{limit:g})")
+    return value
+
+
+@dataclass(slots=True)
+class DatasetRow:
+    """One dataset record, normalized: what an import writes for it."""
+
+    external_id: str
+    date_start: dt.date
+    date_end: dt.date
+    date_precision: str
+    event_type: str
+    sub_type: Optional[str]
+    actors: list  # (role, name, kind or None, column)
+    path: list  # PathStep, outermost first; the last is the event's place
+    country: Optional[str]
+    country_code: Optional[str]
+    latitude: Optional[float]
+    longitude: Optional[float]
+    coord_precision: Optional[str]
+    fatalities_low: Optional[int]
+    fatalities_best: Optional[int]
+    fatalities_high: Optional[int]
+    description: Optional[str]
+    cited: Optional[str]
+    attributes: dict
+    stamp: Optional[int] = None  # the row's own clock (ACLED timestamp), Unix seconds
+    recorded_date: Optional[dt.date] = None  # the date as the dataset records it, before precision widens it
+
+
+@dataclass
+class Binding:
+    """A dataset's reading of one file's header: which columns feed the hash, and the row parser."""
+
+    parse: Callable[[list[str]], DatasetRow]
+    hashed: list[int]  # indexes of the columns whose values make a row's content
+    names: list[str]  # the header as written
+    day: Callable[[list[str]], Optional[dt.date]] = lambda fields: None  # a row's recorded date, or None
+    has_stamps: bool = False  # the rows carry their own clock (ACLED timestamp)
+
+
+class Dataset:
+    """What differs between datasets: the scheme, the source description, the row mapping."""
+
+    scheme: str = ""
+    label: str = ""
+    publisher: str = ""
+    url: Optional[str] = None
+    id_column: str = ""
+
+    def bind(self, header: list[str], file: str) -> Binding:  # pragma: no cover - abstract
+        raise NotImplementedError
