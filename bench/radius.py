@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from tracker import radius  # noqa: E402
-from tracker.model.entities import Event, Location, Source  # noqa: E402
+from tracker.model.entities import Event, Location, Source
 from tracker.store import Store  # noqa: E402
 
 COUNTRIES = 60

@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import textwrap
 
 from sqlalchemy import func, select
 
@@ -44,7 +43,7 @@ def test_two_loads_at_once_create_each_actor_and_place_once(tmp_path, db_url):
         assert s.scalar(select(func.count(func.distinct(ActorAlias.normalized)))) == 2 * n
         events = s.scalar(select(func.count()).select_from(Event))
         assert events == 2 * n
-    assert len(store.sources()) == 2
+    assert len(store.sources().all()) == 2
     store.close()
 
 

@@ -15,7 +15,6 @@ import pytest
 
 from conftest import ROOT, SEED
 from tracker import Store
-from tracker.ingest.importer import ImportOptions
 
 SHARED = ROOT.parent / "shared" / "data" / "realworld"
 ACLED = SHARED / "acled"
@@ -61,7 +60,7 @@ def holder(store: Store, place: str, at: str) -> str:
 
 def derived_state(store: Store) -> list:
     """The derived spans as a user sees them (changes over all time), to compare with a derivation from scratch."""
-    return store.changes("1990", "2040")
+    return store.changes("1990", "2040").all()
 
 
 def rederived_from_scratch(store: Store) -> list:
@@ -100,9 +99,9 @@ def test_a_merge_derives_the_chain_again(store, tmp_path):
     rows = [BASE[0], row("TST9", "2016-02-20", "Government regains territory", "Testland Army", "1", HAND, "3",
                          "Redtown", 31.1, 15.1, "The Testland Army retook Redtown.")]
     store.import_dataset("acled", str(export(tmp_path, "two-names_2016-03-01.csv", rows)))
-    assert len(store.changes("2016-02-15", "2016-02-25")) == 1  # the "Testland Army" took it from the army
+    assert len(store.changes("2016-02-15", "2016-02-25").all()) == 1  # the "Testland Army" took it from the army
     store.merge_actors(ARMY, "Testland Army")  # one actor under two names
-    assert store.changes("2016-02-15", "2016-02-25") == []  # the army held on: nothing changed hands
+    assert store.changes("2016-02-15", "2016-02-25").all() == []  # the army held on: nothing changed hands
     assert derived_state(store) == rederived_from_scratch(store)
 
 
@@ -117,9 +116,9 @@ def test_a_raid_ends_the_same_day_and_the_holder_before_it_holds_on(store, tmp_p
     raid = [r for r in day.records if r["holder"] == HAND][0]
     assert (raid["from"], raid["until"]) == ("2016-02-03", "2016-02-04")
     assert "the notes say the gain did not last (\u201cbriefly took over\u201d, \u201cbefore retreating\u201d)" in raid["derivation"]
-    warning = [f for f in store.check() if f.code == "note-vs-coding"]
-    assert [f.event for f in warning] == ["TST4"]
-    assert warning[0].message == (
+    warning = [f for f in store.check() if f["code"] == "note-vs-coding"]
+    assert [f["event"] for f in warning] == ["TST4"]
+    assert warning[0]["message"] == (
         "event TST4 (2016-02-03) is coded Non-state actor overtakes territory, but the notes say Red Hand Militia's "
         "gain did not last (\u201cbriefly took over\u201d, \u201cbefore retreating\u201d); the derived span ends the same day")
 
@@ -135,7 +134,7 @@ def test_of_two_same_day_transfers_the_retake_wins_whatever_the_file_order(store
                             "prompting Red Hand to retake control of the town.")
     store.import_dataset("acled", str(export(tmp_path, "same-day_2016-05-01.csv", [retake, entry])))
     assert holder(store, "Janaaltown", "2016-04-05") == f"Janaaltown at 2016-04-05: held: {HAND}"
-    claims = store.who_held("Janaaltown", "2016-04-05").records
+    claims = store.who_held("Janaaltown", "2016-04-05").all()
     assert claims[0]["derivation"].startswith("the notes of TST6 say Red Hand Militia took the ground back after it")
 
 
@@ -178,7 +177,7 @@ def test_later_events_of_the_holder_at_the_place_are_fresh_evidence(store, tmp_p
                 "Red Hand fighters repelled an army attack on Bluetown.")
     store.import_dataset("acled", str(export(tmp_path, "more_2016-07-01.csv", [*BASE, clash])))
     answer = store.who_held("Bluetown", "2016-08-01")
-    assert answer.answer == "held" and answer.records[0]["evidence"] == "2016-06-20"
+    assert answer.answer == "held" and answer.all()[0]["evidence"] == "2016-06-20"
 
 
 def test_a_report_claim_holds_until_its_date_plus_the_horizon(run):
@@ -227,7 +226,7 @@ def test_the_real_raid_and_retake_notes(store):
     # 3646RTA: "al Shabaab left the village the following morning": ends the next day.
     garcad = store.who_held(_place_of(store, "3646RTA"), "2016-03-14").records
     assert [(r["holder"], r["until"]) for r in garcad] == [("Al Shabaab", "2016-03-15/2016-03-16")]
-    raids = {f.event for f in store.check() if f.code == "note-vs-coding"}
+    raids = {f["event"] for f in store.check() if f["code"] == "note-vs-coding"}
     assert {"4523RTA", "3649RTA", "3646RTA", "4882RTA", "5530RTA", "6463RTA"} <= raids
 
 

@@ -119,9 +119,11 @@ def test_a_long_import_reports_its_progress(testland, tmp_path):
 
     heard = []
     store = Store(testland.url)
-    store.import_control(list(map(str, three_snapshots(tmp_path))), progress=lambda *a: heard.append(a))
-    assert heard == [("read", 1, 3), ("read", 2, 3), ("read", 3, 3),
-                     ("written", 1, 3), ("written", 2, 3), ("written", 3, 3), ("spans", 0, 1)]
+    store.import_control(list(map(str, three_snapshots(tmp_path))),
+                         progress=lambda p: heard.append((p.stage, p.done, p.total)))
+    assert heard == [("files read", 1, 3), ("files read", 2, 3), ("files read", 3, 3),
+                     ("snapshots written", 1, 3), ("snapshots written", 2, 3), ("snapshots written", 3, 3),
+                     ("rebuilding control spans", 0, None)]
     heard.clear()
     store.import_control(list(map(str, three_snapshots(tmp_path))), progress=lambda *a: heard.append(a))
     assert ("spans", 0, 1) not in heard  # nothing changed: nothing to rebuild

@@ -130,10 +130,10 @@ def test_an_identity_conflict_keeps_both_events_and_check_lists_them(tmp_path, n
         assert [r.conflicts for r in results] == [0, 1]
         assert "1 identity conflicts" in results[1].summary()
         assert keys(store) == {"77RTA@2015~kenya~2015-03-10", "77RTA@2015~mali~2015-04-12"}
-        conflicts = [f for f in store.check() if f.code == "identity-conflict"]
-        assert len(conflicts) == 1 and conflicts[0].level == "warning"
-        assert "ACLED id 77RTA (realtime release 2015) names 2 different events, kept apart" in conflicts[0].message
-        assert "Kenya 2015-03-10 (Garissa)" in conflicts[0].message and "Mali 2015-04-12 (Gao)" in conflicts[0].message
+        conflicts = [f for f in store.check() if f["code"] == "identity-conflict"]
+        assert len(conflicts) == 1 and conflicts[0]["level"] == "warning"
+        assert "ACLED id 77RTA (realtime release 2015) names 2 different events, kept apart" in conflicts[0]["message"]
+        assert "Kenya 2015-03-10 (Garissa)" in conflicts[0]["message"] and "Mali 2015-04-12 (Gao)" in conflicts[0]["message"]
         again = store.import_dataset("acled", str(order[0]))
         assert (again.inserted, again.conflicts, again.unchanged) == (0, 0, 1)
         stores.append(store)
@@ -168,10 +168,10 @@ def test_files_without_timestamps_are_ordered_by_their_export_date(tmp_path, new
         else:
             assert (results[1].updated, results[1].older) == (0, 1)
         assert event(store, "100RTA")["fatalities_best"] == 3
-        history = store.event_history("100RTA")
+        history = store.event_history("100RTA").all()
         assert [(h["status"], h["valid_from"], h["fatalities_best"]) for h in history] == [
             ("superseded", "2015-02-28", 1), ("current", "2015-10-24", 3)]
-        assert store.event_history("100RTA", as_of="2015-06")[0]["fatalities_best"] == 1
+        assert store.event_history("100RTA", as_of="2015-06").all()[0]["fatalities_best"] == 1
         stores.append(store)
     assert comparable(stores[0]) == comparable(stores[1])
     for store in stores:

@@ -19,7 +19,7 @@ from geopy.location import Location as GeopyLocation
 from tracker.cli import Context, cli
 from conftest import SEED
 from tracker.geo import gazetteer
-from tracker.errors import TrackerError
+from tracker.errors import MissingSetting, TrackerError
 from tracker.geo.geocoding import OfflineGazetteer, OnlineGeocoder, online_geocoder
 
 SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"
@@ -174,9 +174,10 @@ def test_nominatim_takes_the_user_agent_and_domain_without_sending_anything(monk
 def test_any_geopy_geocoder_can_be_named(monkeypatch):
     assert type(online_geocoder("photon", domain="photon.internal.example")).__name__ == "Photon"
     assert type(online_geocoder("ArcGIS")).__name__ == "ArcGIS"
-    with pytest.raises(TrackerError, match="opencage geocoder needs an API key: give --geocoder-key or set "
-                                           "TRACKER_GEOCODER_KEY"):
+    with pytest.raises(MissingSetting) as missing:
         online_geocoder("opencage")
+    assert (missing.value.why, missing.value.setting, missing.value.env_var) == (
+        "the opencage geocoder needs an API key", "geocoder key", "TRACKER_GEOCODER_KEY")
     assert online_geocoder("opencage", key="k-123").api_key == "k-123"
     monkeypatch.setenv("TRACKER_GEOCODER_KEY", "desk-user")
     assert online_geocoder("geonames").username == "desk-user"  # GeoNames takes a user name, not a key

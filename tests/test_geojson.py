@@ -119,9 +119,9 @@ def test_an_empty_answer_is_an_empty_collection(loaded):
 
 def test_the_writer_streams(loaded):
     """Features are written one by one from any iterable of records (a generator here)."""
-    from tracker.output.formats import write_geojson
+    from tracker.output.formats import write
 
     out = io.StringIO()
-    write_geojson(({"name": f"p{i}", "latitude": 1.0 * i, "longitude": 2.0 * i} for i in range(3)), out)
+    write(({"name": f"p{i}", "latitude": 1.0 * i, "longitude": 2.0 * i} for i in range(3)), out, "geojson")
     data = json.loads(out.getvalue())
     assert [f["geometry"]["coordinates"] for f in data["features"]] == [[0.0, 0.0], [2.0, 1.0], [4.0, 2.0]]

@@ -100,27 +100,27 @@ def test_dates_with_week_and_month_precision(store):
 def test_actors_and_places_meet_the_reports(store):
     """ACLED's Libya and Darnah (the city) are the report's; its admin1 Darnah is a region of its own."""
     store.load([str(SEED)])
-    isis_before = store.actor("Islamic State (Libya)")["events"]
+    isis_before = store.actor("Islamic State (Libya)").one()["events"]
     store.import_dataset("acled", str(OWN))
-    derna = store.place("Derna")  # the seed's city, alias Darnah
+    derna = store.place("Derna").one()  # the seed's city, alias Darnah
     assert derna["kind"] == "city" and derna["within"] == "Libya"
     at_derna = [e for e in store.events(place="Derna") if e["external_id"]]
     assert {e["external_id"] for e in at_derna} == {"TST1", "TST2", "TST3", "TST4", "TST10"}
-    libya = store.place("Libya")
+    libya = store.place("Libya").one()
     assert libya["kind"] == "country" and "Darnah" in libya["contains"]  # the admin1
-    isis = store.actor("Islamic State (Libya)")
+    isis = store.actor("Islamic State (Libya)").one()
     assert isis["events"] == isis_before + 5  # the report's and the fixture's five
     # the associated actor of TST1 exists once, as the report's LIFG
-    assert store.actor("Libyan Islamic Fighting Group")["events"] >= 1
+    assert store.actor("Libyan Islamic Fighting Group").one()["events"] >= 1
 
 
 def test_kinds_from_inter_codes(store):
     store.import_dataset("acled", str(OWN))
-    assert store.actor("Military Forces of Libya (2014-) Operation Dignity")["kind"] == "state forces"
-    assert store.actor("Rioters (Libya)")["kind"] == "rioters"
-    assert store.actor("Protesters (Syria)")["kind"] == "protesters"
-    assert store.actor("Civilians (Libya)")["kind"] == "civilians"
-    assert store.actor("Zintan Brigades")["kind"] == "other"  # an associated actor: ACLED gives no class
+    assert store.actor("Military Forces of Libya (2014-) Operation Dignity").one()["kind"] == "state forces"
+    assert store.actor("Rioters (Libya)").one()["kind"] == "rioters"
+    assert store.actor("Protesters (Syria)").one()["kind"] == "protesters"
+    assert store.actor("Civilians (Libya)").one()["kind"] == "civilians"
+    assert store.actor("Zintan Brigades").one()["kind"] == "other"  # an associated actor: ACLED gives no class
 
 
 def test_gzip_and_missing_column(run, tmp_path):
@@ -233,7 +233,7 @@ def test_old_realtime_layout(store, tmp_path):
     assert hq["description"].endswith("– Darnah’s")  # Windows-1252 read as such, not as Latin-1
     assert event(store, "3RTA")["type"] == "Protests" and event(store, "8RTA")["type"] == "Riots"
     assert event(store, "1RTA")["sub_type"] == "Armed clash"
-    history = store.event_history("acled:4RTA")
+    history = store.event_history("acled:4RTA").all()
     assert json.loads(json.dumps(history))[0]["type"] == "Battles"
 
 
@@ -268,7 +268,7 @@ def test_bom_and_text_inter_labels(store, tmp_path):
     path = write_csv(tmp_path / "labels.csv", header, rows, encoding="utf-8-sig")
     result = store.import_dataset("acled", str(path))
     assert result.inserted == 12 and result.encoding == "utf-8"
-    assert store.actor("Military Forces of Libya (2014-) Operation Dignity")["kind"] == "state forces"
+    assert store.actor("Military Forces of Libya (2014-) Operation Dignity").one()["kind"] == "state forces"
 
 
 # -- incremental: updates keep history, missing rows reported, --prune --------------------------------
@@ -281,20 +281,20 @@ def test_newer_export_updates_in_place_and_keeps_history(store, tmp_path):
     result = store.import_dataset("acled", str(newer), ImportOptions(now=dt.datetime(2020, 3, 1, 12)))
     assert (result.inserted, result.updated, result.unchanged) == (0, 1, 11)
     assert event(store, "TST4")["fatalities_best"] == 9
-    history = store.event_history("TST4")
+    history = store.event_history("TST4").all()
     assert [h["status"] for h in history] == ["superseded", "current"]
     assert [h["fatalities_best"] for h in history] == [7, 9]
     assert history[1]["changed"] == "fatalities_best, attributes"  # attributes: the timestamp
     # In the data's time: ACLED's timestamps, not when tracker imported the files.
     assert history[0]["valid_from"] == "2015-06-13 00:00:00" and history[0]["valid_until"] == "2017-07-14 02:40:00"
-    assert store.event_history("TST4", as_of="2017-07-13")[0]["fatalities_best"] == 7
-    assert store.event_history("TST4", as_of="2017-07-14")[0]["fatalities_best"] == 9
+    assert store.event_history("TST4", as_of="2017-07-13").all()[0]["fatalities_best"] == 7
+    assert store.event_history("TST4", as_of="2017-07-14").all()[0]["fatalities_best"] == 9
 
     # the older export again: ACLED's timestamp says it is older; the newer version stays
     again = store.import_dataset("acled", str(OWN), ImportOptions(now=dt.datetime(2020, 4, 1)))
     assert (again.updated, again.older, again.unchanged) == (0, 0, 12)  # the older version is already in history
     assert event(store, "TST4")["fatalities_best"] == 9
-    assert len(store.event_history("TST4")) == 2
+    assert len(store.event_history("TST4").all()) == 2
 
 
 def test_the_newer_version_stands_whichever_file_comes_first(tmp_path, new_db):
@@ -389,7 +389,7 @@ def test_the_truncated_real_export(sqlite_url, tmp_path):
         store.import_dataset("acled", str(path))
     assert str(caught.value) == (f"{path}:{last_line}: FATALITIES: the record is cut off: "
                                  "the file ends after 23 of its 29 fields")
-    assert store.stats()[0]["events"] == 0
+    assert store.stats().all()[0]["events"] == 0
     rejects = tmp_path / "rejects.csv"
     result = store.import_dataset("acled", str(path), ImportOptions(keep_going=True, rejects=str(rejects)))
     assert (result.inserted, result.rejected) == (4840, 1)

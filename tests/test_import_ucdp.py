@@ -58,11 +58,11 @@ def test_mapping_of_a_state_based_event(store):
         int(row["low"]), int(row["best"]), int(row["high"]))
     assert found["actors"] == f"actor1: {row['side_a']}; actor2: {row['side_b']}"
     assert found["place"] == "Laukkaing"  # "Laukkaing Town": the bare name, the full one an alias
-    place = store.place("Laukkaing Town")
+    place = store.place("Laukkaing Town").one()
     assert place["kind"] == "town" and place["within"] == "Myanmar (Burma) > Shan > Laukkaing"
-    assert store.actor(row["side_a"])["kind"] == "state forces"
-    assert store.actor(row["side_b"])["kind"] == "rebel group"
-    history = store.event_history(f"ucdp:{row['id']}")
+    assert store.actor(row["side_a"]).one()["kind"] == "state forces"
+    assert store.actor(row["side_b"]).one()["kind"] == "rebel group"
+    history = store.event_history(f"ucdp:{row['id']}").all()
     assert history[0]["cited"] == row["source_article"]
 
 
@@ -73,7 +73,7 @@ def test_places_known_only_by_admin_unit_or_country(store):
         if row["where_prec"] == "6":  # the country itself
             assert found["place"] == row["country"]
         elif row["where_prec"] == "4" and row["where_coordinates"] == row["adm_1"]:
-            assert store.place(row["adm_1"])["kind"] == "admin1"
+            assert store.place(row["adm_1"]).one()["kind"] == "admin1"
 
 
 def test_sides_listing_several_groups(store):
@@ -87,7 +87,7 @@ def test_sides_listing_several_groups(store):
 def test_hdx_tag_row_is_skipped_and_iso3_used(store):
     result = store.import_dataset("ucdp", str(HDX))
     assert result.rows == len(rows_of(HDX)) == 30
-    bangladesh = store.place("Bangladesh")
+    bangladesh = store.place("Bangladesh").one()
     assert bangladesh["kind"] == "country" and bangladesh["country"] == "BD"
 
 
@@ -110,7 +110,7 @@ def test_same_events_from_two_publications_update_with_history(store, hdx_first)
         result = store.import_dataset("ucdp", str(HDX), hdx)
         assert (result.updated, result.older) == (len(shared), 0)
     for ident in list(shared)[:3]:
-        history = store.event_history(f"ucdp:{ident}")
+        history = store.event_history(f"ucdp:{ident}").all()
         assert [v["status"] for v in history] == ["superseded", "current"]
         assert [v["export"] for v in history] == ["2019-06-30", "2020-01-15"]
         assert history[1]["changed"] == "attributes"  # the HDX file adds iso3

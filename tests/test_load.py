@@ -55,17 +55,17 @@ def test_seed_loads_and_reloading_changes_nothing(run):
 
 
 def test_seed_holds_the_report_faithfully(seeded):
-    events = seeded.events(place="Derna")
+    events = seeded.events(place="Derna").all()
     assert len(events) >= 6
     certainty = {e["key"]: e["certainty"] for e in events}
     assert certainty["assassination-al-aker"] == "alleged"
     assert {e["date"] for e in events} >= {"2015-06-09", "2015-06-11", "2015-06-12", "2015-06-13"}
     assert all(e["sources"] for e in events)
-    residents = seeded.actor("Derna residents")
+    residents = seeded.actor("Derna residents").one()
     assert any("supported_by" in r and "rumoured" in r for r in residents["relations"])
-    msc = seeded.actor("MSC Derna")
+    msc = seeded.actor("MSC Derna").one()
     assert any("(likely)" in a for a in msc["assessments"])
-    derna = seeded.place("Darna")
+    derna = seeded.place("Darna").one()
     assert derna["name"] == "Derna" and derna["within"] == "Libya"
     assert {"Darnah", "درنة"} <= set(derna["aliases"])
 

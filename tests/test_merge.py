@@ -16,7 +16,7 @@ def places_named(store, name: str) -> list[dict]:
 
     with store.session() as session:
         ids = sorted(location_ids_named(session, [name]))
-    return [store.place(f"#{i}") for i in ids]
+    return [store.place(f"#{i}").one() for i in ids]
 
 
 def _load_both(run) -> None:
@@ -53,12 +53,12 @@ def test_actor_merge_drops_what_would_be_duplicated(store):
     """An event naming both actors in one role keeps one participant; a relation between them goes."""
     store.load([str(SEED)])
     store.import_dataset("acled", str(OWN))
-    before = store.actor("Abu Salim Martyrs Brigade")["events"]
+    before = store.actor("Abu Salim Martyrs Brigade").one()["events"]
     result = store.merge_actors("Mujahedeen Shura Council of Derna", "Abu Salim Martyrs Brigade")
-    assert result["dropped_self_relations"] == 2  # member_of and controlled_by between the two
-    merged = store.actor("MSC Derna")
+    assert result.record()["dropped_self_relations"] == 2  # member_of and controlled_by between the two
+    merged = store.actor("MSC Derna").one()
     assert "Abu Salim Martyrs Brigade" in merged["aliases"] and "ASMB" in merged["aliases"]
-    assert merged["events"] <= before + store.actor("MSC Derna")["events"]
+    assert merged["events"] <= before + store.actor("MSC Derna").one()["events"]
     for record in store.events(actor="MSC Derna"):
         roles = [p.split(": ", 1) for p in record["actors"].split("; ")]
         assert len(roles) == len(set(map(tuple, roles)))
@@ -92,7 +92,7 @@ def test_place_merge_takes_children_and_refuses_a_cycle(store):
     store.merge_places(f"#{admin1['id']}", f"#{admin2['id']}")
     city = [p for p in places_named(store, "Benghazi") if p["kind"] == "other"][0]
     assert city["within"] == "Libya > Benghazi"
-    assert len(store.events(place=f"#{admin1['id']}")) == 2
+    assert len(store.events(place=f"#{admin1['id']}").all()) == 2
 
 
 def test_merging_a_record_with_itself_is_refused(run):

@@ -8,7 +8,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import inspect
 
 from tracker import db
-from tracker.model.entities import Base
+from tracker.model import Base
 
 
 def _tables(url):

@@ -23,7 +23,8 @@ from sqlalchemy.engine import make_url
 from conftest import SEED, _pg_engine, recorded_statements, drop_pg_database, new_pg_database, postgis_available
 from tracker import Store, db
 from tracker.geo import radius
-from tracker.model.entities import Base, GazetteerPlace, Location
+from tracker.model import Base
+from tracker.model.entities import GazetteerPlace, Location
 
 
 @pytest.fixture
@@ -131,7 +132,7 @@ def test_radius_queries_use_the_gist_index(gis_url):
         conn.execute(text("ANALYZE locations"))
         conn.commit()
     with recorded_statements(store.engine) as statements:
-        assert len(store.events(near="Derna", radius_km=50, start="2015", end="2015")) == 11
+        assert len(store.events(near="Derna", radius_km=50, start="2015", end="2015").all()) == 11
     plans = []
     with store.engine.connect() as conn:
         for statement, params in statements:
@@ -165,8 +166,8 @@ def test_a_user_who_may_not_create_postgis_gets_the_portable_path(pg_server):
         engine.dispose()
         store = Store(user_url)
         store.load([str(SEED)])
-        assert len(store.events(near="Derna", radius_km=50)) == 11
-        assert store.events(near="32.9,22.64", radius_km=1) == []
+        assert len(store.events(near="Derna", radius_km=50).all()) == 11
+        assert store.events(near="32.9,22.64", radius_km=1).all() == []
         store.close()
     finally:
         drop_pg_database(pg_server, url)
@@ -187,7 +188,7 @@ def test_postgis_an_administrator_put_in_public_is_used_where_it_is(gis_url):
     engine.dispose()
     store = Store(gis_url)  # a database with spatial_ref_sys beside tracker's tables is tracker's
     store.load([str(SEED)])
-    assert len(store.events(near="Derna", radius_km=50)) == 11
+    assert len(store.events(near="Derna", radius_km=50).all()) == 11
     with store.session() as session:
         assert radius.location_ids_within(session, radius.Center(32.76704, 22.63669, "Derna"), 1)
         assert session.execute(text("EXPLAIN SELECT 1 FROM locations WHERE public.st_dwithin(geog, "

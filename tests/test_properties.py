@@ -85,6 +85,6 @@ def test_load_export_load_round_trips(tmp_path, report):
     read = lambda p: gzip.open(p, "rt", encoding="utf-8").read()  # noqa: E731
     assert read(work / "a.tracker.jsonl.gz") == read(work / "b.tracker.jsonl.gz")
     for place in report["places"]:
-        assert first.events(place=place["name"]) == second.events(place=place["name"])
+        assert first.events(place=place["name"]).all() == second.events(place=place["name"]).all()
     first.close()
     second.close()

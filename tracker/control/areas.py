@@ -27,6 +27,7 @@ from typing import Iterable, Optional
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from tracker.results import Result
 from tracker.model.entities import Actor, ControlArea, ControlSnapshot, ControlSpan, Location, Source, control_area_snapshots
 from tracker.names.resolve import place_at  # noqa: F401 - "the place at a point" is name resolution
 
@@ -334,11 +335,14 @@ def views_for_unmapped_place(session: Session, place: Location) -> list:
 
 # -- writing map spans for places ------------------------------------------------------------
 @dataclass
-class MaterializeResult:
+class MaterializeResult(Result):
     places: int = 0
     inserted: int = 0
     updated: int = 0
     deleted: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"places": self.places, "inserted": self.inserted, "updated": self.updated, "deleted": self.deleted}
 
     def summary(self) -> str:
         return (f"map spans: {self.places} places on the maps; {self.inserted} inserted, {self.updated} updated, "

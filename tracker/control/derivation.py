@@ -36,6 +36,7 @@ from typing import Iterable, Optional
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from tracker.results import Result
 from tracker.model.entities import (
     ActorAlias,
     ActorRelation,
@@ -89,12 +90,16 @@ class TransferEvent:
 
 
 @dataclass
-class DeriveResult:
+class DeriveResult(Result):
     places: int = 0
     events: int = 0
     inserted: int = 0
     updated: int = 0
     deleted: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"places": self.places, "events": self.events, "inserted": self.inserted, "updated": self.updated,
+                "deleted": self.deleted}
 
     def summary(self) -> str:
         return (f"derived control: {self.events} transfer events at {self.places} places; spans "

@@ -1,21 +1,29 @@
-"""The database: engines and sessions for SQLite and PostgreSQL, the writers' lock, and the
-Alembic migrations that are the only way the schema is made or changed."""
+"""The database: engines and sessions for SQLite and PostgreSQL, the writers' lock (tracker.db.engine),
+and the Alembic migrations that are the only way the schema is made or changed (tracker.db.migrations).
+"""
 
 from tracker.db.engine import (  # noqa: F401
     database_url,
     describe,
     make_engine,
+    connect,
+    session_scope,
+    WRITER_LOCK_KEY,
+    DEFAULT_URL,
+    ENV_VAR,
+)
+from tracker.db.migrations import (  # noqa: F401
     migrations_dir,
     alembic_config,
     head_revision,
     current_revision,
-    connect,
     upgrade,
     downgrade,
     ensure_schema,
-    session_scope,
+    history,
+    check,
+    stamp,
     SCHEMA_HEAD,
-    WRITER_LOCK_KEY,
 )
 
-__all__ = ["database_url", "describe", "make_engine", "migrations_dir", "alembic_config", "head_revision", "current_revision", "connect", "upgrade", "downgrade", "ensure_schema", "session_scope", "SCHEMA_HEAD", "WRITER_LOCK_KEY"]
+__all__ = ["database_url", "describe", "make_engine", "connect", "session_scope", "WRITER_LOCK_KEY", "DEFAULT_URL", "ENV_VAR", "migrations_dir", "alembic_config", "head_revision", "current_revision", "upgrade", "downgrade", "ensure_schema", "history", "check", "stamp", "SCHEMA_HEAD"]

@@ -1,21 +1,18 @@
-"""Connecting to the store and keeping its schema at the head revision.
+"""Connecting to the store: the URL, the engine with the pragmas tracker relies on, sessions, the writers' lock.
 
 The database is named by a URL: ``--db``, else ``TRACKER_DATABASE_URL``, else a
 SQLite file ``tracker.db`` in the working directory. A plain
 ``postgresql://user@host/db`` uses the psycopg driver that ships with tracker.
-Alembic is the only way the schema is created or changed; a new, empty
-database is migrated to head on first use.
+The schema is tracker.db.migrations' business.
 """
 
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from importlib import resources
-from pathlib import Path
 from typing import Iterator, Optional
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -82,37 +79,6 @@ def make_engine(url: Optional[str] = None) -> Engine:
     return engine
 
 
-def migrations_dir() -> Path:
-    """Where the Alembic scripts are: the package ``tracker.migrations`` (Alembic's ``tracker:migrations``)."""
-    return Path(str(resources.files("tracker") / "migrations"))
-
-
-def alembic_config(engine: Engine, connection=None):
-    """An Alembic Config bound to this engine (or an open connection)."""
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
-    cfg.attributes["engine"] = engine
-    if connection is not None:
-        cfg.attributes["connection"] = connection
-    return cfg
-
-
-def head_revision(engine: Engine) -> str:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
-
-
-def current_revision(engine: Engine) -> Optional[str]:
-    from alembic.runtime.migration import MigrationContext
-
-    with connect(engine) as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
 @contextmanager
 def connect(engine: Engine):
     """A connection, turning "cannot reach the server" into one clear line."""
@@ -130,50 +96,6 @@ def _first_line(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     line = text[0] if text else exc.__class__.__name__
     return line
-
-
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    from alembic import command
-
-    command.upgrade(alembic_config(engine), revision)
-    _forget_cached_schema(engine)
-
-
-def _forget_cached_schema(engine: Engine) -> None:
-    """Pooled PostgreSQL connections cache whether PostGIS columns exist (tracker.postgis)."""
-    if engine.dialect.name == "postgresql":
-        engine.dispose()
-
-
-def downgrade(engine: Engine, revision: str) -> None:
-    from alembic import command
-
-    command.downgrade(alembic_config(engine), revision)
-    _forget_cached_schema(engine)
-
-
-# The head revision of migrations/versions, known without importing Alembic so
-# that every command does not pay for it; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0007"
-
-
-def ensure_schema(engine: Engine) -> None:
-    """Migrate a brand-new database to head; refuse one that is behind or ahead."""
-    with connect(engine) as conn:
-        tables = set(inspect(conn).get_table_names())
-        if "alembic_version" in tables:
-            current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-            if current == SCHEMA_HEAD:
-                return
-    if "alembic_version" not in tables and not (tables - {"spatial_ref_sys"}):
-        upgrade(engine)
-        return
-    current, head = current_revision(engine), head_revision(engine)
-    if current != head:
-        raise DatabaseError(
-            f"{describe(engine.url)} is at schema revision {current or 'none'}, tracker needs {head}: "
-            "run `tracker db upgrade`"
-        )
 
 
 # Any fixed number: the key of the PostgreSQL advisory lock that writers share.

@@ -40,11 +40,13 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
+from tracker.progress import Progress, ProgressCallback
+from tracker.results import Result
 from tracker.errors import BadRecord, TrackerError, UnknownName
 from tracker.model.entities import GazetteerName, GazetteerPlace
 from tracker.names.normalize import normalize_name
@@ -275,7 +277,7 @@ def admin1_names() -> dict[tuple[str, str], str]:
 
 # -- loading -----------------------------------------------------------------------------------
 @dataclass
-class GazetteerLoad:
+class GazetteerLoad(Result):
     """What ``tracker gazetteer load`` did."""
 
     file: str
@@ -284,6 +286,9 @@ class GazetteerLoad:
     names: int = 0
     replaced: int = 0
     seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        return {"places": self.places, "names": self.names, "replaced": self.replaced}
 
     def summary(self) -> str:
         where = ", ".join(self.countries) if self.countries else "all countries"
@@ -304,7 +309,7 @@ def _spellings(record: GazetteerRecord) -> list[dict]:
 
 
 def load_gazetteer(session: Session, path=None, countries: Sequence[str] = (), min_population: int = 0,
-                   progress: Optional[Callable[[int], None]] = None) -> GazetteerLoad:
+                   progress: Optional[ProgressCallback] = None) -> GazetteerLoad:
     """Copy GeoNames places (of the given countries, else all) into the gazetteer tables.
 
     The places of those countries are replaced, so loading twice gives the same
@@ -336,7 +341,7 @@ def load_gazetteer(session: Session, path=None, countries: Sequence[str] = (), m
             places.clear()
             names.clear()
             if progress:
-                progress(result.places)
+                progress(Progress("places", result.places))
 
     for record in read_places(path, codes or None, min_population):
         if record.geonames_id in seen:

@@ -29,7 +29,8 @@ from geopy.geocoders.base import Geocoder
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.errors import TrackerError
+from tracker.results import Result
+from tracker.errors import MissingSetting, TrackerError
 from tracker.geo.gazetteer import (
     AUTO_MIN_SCORE,
     Matches,
@@ -158,7 +159,7 @@ def online_geocoder(service: Optional[str] = None, user_agent: Optional[str] = N
     if slot is not None and key:
         kwargs[slot] = key
     elif slot is not None and params[slot].default is inspect.Parameter.empty:
-        raise TrackerError(f"the {name} geocoder needs an API key: give --geocoder-key or set {GEOCODER_KEY_VAR}")
+        raise MissingSetting("an API key", "geocoder key", f"the {name} geocoder needs an API key", env_var=GEOCODER_KEY_VAR)
     return cls(**kwargs)
 
 
@@ -274,12 +275,15 @@ class Located:
 
 
 @dataclass
-class LocateResult:
+class LocateResult(Result):
     """What :func:`locate_places` did."""
 
     located: list[Located] = field(default_factory=list)
     ambiguous: list[tuple[str, Matches]] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {"located": len(self.located), "ambiguous": len(self.ambiguous), "not_found": len(self.unmatched)}
 
     def summary(self) -> str:
         parts = [f"{len(self.located)} places given coordinates"]
@@ -411,7 +415,7 @@ def locate_loaded_places(session: Session, results: list) -> Optional[LocateResu
     here). Each report's summary counts the places located and left ambiguous.
     """
     loaded = {r.report: r for r in results
-              if getattr(r, "status", None) in ("inserted", "updated") and hasattr(r, "counts")}
+              if getattr(r, "status", None) in ("inserted", "updated") and hasattr(r, "changed")}
     if not loaded or not is_loaded(session):
         return None
     sources = dict(session.execute(select(Source.id, Source.key).where(Source.key.in_(list(loaded)))).all())
@@ -426,7 +430,7 @@ def locate_loaded_places(session: Session, results: list) -> Optional[LocateResu
             return
         for source in place.sources:
             if source.id in sources:
-                counts = loaded[sources[source.id]].counts.setdefault("places", {})
+                counts = loaded[sources[source.id]].changed.setdefault("places", {})
                 counts[what] = counts.get(what, 0) + 1
                 return
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence, Union
+from typing import Iterable, Iterator, Optional, Sequence, Union
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -213,21 +213,21 @@ def event_ids_near(session: Session, near, km: float, start=None, end=None, post
     return list(session.scalars(query))
 
 
-def add_distances(records: list[dict], center: Center) -> list[dict]:
-    """Give each record with a point its geodesic ``distance_km`` from the centre."""
+def add_distances(records: Iterable[dict], center: Center) -> Iterator[dict]:
+    """Give each record with a point its geodesic ``distance_km`` from the centre, as they stream by."""
     cache: dict[tuple[float, float], float] = {}
     for rec in records:
         lat, lon = rec.get("latitude"), rec.get("longitude")
         if lat is None or lon is None:
             rec["distance_km"] = None
-            continue
-        if (lat, lon) not in cache:
-            cache[(lat, lon)] = round(geodesic_km(center.point, (lat, lon)), 3)
-        rec["distance_km"] = cache[(lat, lon)]
-    return records
+        else:
+            if (lat, lon) not in cache:
+                cache[(lat, lon)] = round(geodesic_km(center.point, (lat, lon)), 3)
+            rec["distance_km"] = cache[(lat, lon)]
+        yield rec
 
 
-def who_held_near(session: Session, near, km: float, at) -> tuple[Center, list[dict]]:
+def who_held_near(session: Session, near, km: float, at, horizon: Optional[int] = None) -> tuple[Center, list[dict]]:
     """Who held each place within ``km`` of ``near`` at ``at``: the places with control claims of their own then.
 
     Places inside them that have no claims of their own inherit those answers
@@ -251,7 +251,7 @@ def who_held_near(session: Session, near, km: float, at) -> tuple[Center, list[d
     for place, distance in places:
         if place.id not in held:
             continue
-        for rec in who_held(session, place, when).records():
+        for rec in who_held(session, place, when, horizon=horizon).records():
             rec["distance_km"] = round(distance, 3)
             records.append(rec)
     return center, records

@@ -23,9 +23,10 @@ from typing import IO, Any, Iterator, Optional
 from sqlalchemy import Date, DateTime, LargeBinary, Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from tracker.db import engine as db
+from tracker import db
+from tracker.results import Result
 from tracker.errors import BadRecord, TrackerError
-from tracker.model.entities import Base
+from tracker.model import Base
 
 FORMAT = "tracker-archive/1"
 SUFFIXES = (".tracker.jsonl.gz", ".tracker.jsonl")
@@ -96,9 +97,12 @@ def iter_archive(session: Session) -> Iterator[dict]:
 
 
 @dataclass
-class ArchiveResult:
+class ArchiveResult(Result):
     file: str
     rows: dict[str, int]
+
+    def counts(self) -> dict[str, int]:
+        return {"rows": sum(self.rows.values()), "tables": len(self.rows)}
 
     def summary(self) -> str:
         total = sum(self.rows.values())

@@ -21,7 +21,7 @@ from typing import Any, Optional
 
 from tracker.ingest.documents import Document, read_document
 from tracker.text.lexicon import compile_words
-from tracker.model.entities import ACTOR_KINDS, CERTAINTIES, CONTROL_STATUSES
+from tracker.model.vocabularies import ACTOR_KINDS, CERTAINTIES, CONTROL_STATUSES
 
 FORMAT = "tracker-control-map/1"
 _GRADING = re.compile(r"^[A-F][1-6]$")

@@ -27,7 +27,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from tracker.ingest.datafiles import FileInfo, inspect_file, read_records
-from tracker.errors import BadRecord
+from tracker.results import Result
+from tracker.errors import BadRecord, MissingSetting
 from tracker.ingest.identity import day_stamp, identity_key, is_realtime, release_from_name, stamp_text
 from tracker.ingest.bulk import JSON, BulkWriter, delete_events
 from tracker.ingest.datasets.base import RowError
@@ -38,7 +39,7 @@ COLUMNS = ("event_id_cnty", "deleted_timestamp")
 
 
 @dataclass
-class DeletionResult:
+class DeletionResult(Result):
     """What one deletions list did."""
 
     file: str
@@ -147,8 +148,8 @@ def import_deletions(conn: Connection, path: str, release: Optional[str] = None,
     entries: dict[str, tuple[int, str, int]] = {}
     for line, ext, stamp in _rows(info):
         if is_realtime("acled", ext) and not release:
-            raise BadRecord(path, line, "event_id_cnty",
-                            f"{ext} is a realtime id, unique only within a year's release: name it with --release YEAR")
+            raise MissingSetting("the release", "release", f"{ext} is a realtime id, unique only within a year's "
+                                 "release", file=path, line=line, field="event_id_cnty")
         if len(ext) > 100:
             raise BadRecord(path, line, "event_id_cnty", "longer than 100 characters")
         key = identity_key(ext, release if is_realtime("acled", ext) else None)

@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
@@ -51,7 +51,9 @@ from sqlalchemy.engine import Connection
 from tracker.ingest.bulk import JSON, BulkWriter, delete_events
 from tracker.ingest.datafiles import SUSPECT, FileInfo, inspect_file, read_records, repair_text
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError
-from tracker.errors import BadRecord, TrackerError
+from tracker.progress import Progress, ProgressCallback
+from tracker.results import Result
+from tracker.errors import BadRecord, ConflictingOption, MissingSetting, TrackerError
 from tracker.ingest.identity import (conflict_key, day_stamp, export_day_from_name, identity_key, is_realtime, moment,
                        release_from_name, same_event, stamp_text)
 from tracker.names.matching import ActorMap, IdSource, PlaceMap, Unresolvable
@@ -78,11 +80,11 @@ class ImportOptions:
     as_of_export: Optional[dt.date] = None  # the export's own date, when its name does not say
     batch_size: int = BATCH_SIZE
     now: Optional[dt.datetime] = None  # the clock, for tests and replays
-    progress: Optional[Callable[[int, float], None]] = None
+    progress: Optional[ProgressCallback] = None  # hears Progress("rows", rows read, None, seconds)
 
 
 @dataclass
-class ImportResult:
+class ImportResult(Result):
     """What one import did."""
 
     dataset: str
@@ -344,7 +346,7 @@ class _Importer:
         self.result.export_day = moment(self.export_stamp).date() if self.export_stamp is not None else None
         self.result.seconds = time.perf_counter() - started
         if self.options.progress is not None:
-            self.options.progress(self.result.rows, self.result.seconds)
+            self.options.progress(Progress("rows", self.result.rows, self.result.rows, self.result.seconds))
         return self.result
 
     def _source(self) -> tuple[int, str, str]:
@@ -360,11 +362,10 @@ class _Importer:
         if found is not None:
             if (self.options.as_of_export and found.export_stamp is not None
                     and found.export_stamp != wanted_export):
-                raise TrackerError(f"{self.file} was imported before as exported on {stamp_text(found.export_stamp)}; "
-                                   f"--as-of-export {self.options.as_of_export} disagrees")
+                raise ConflictingOption(self.file, "export date", stamp_text(found.export_stamp),
+                                        str(self.options.as_of_export))
             if self.options.release and found.release and found.release != self.options.release:
-                raise TrackerError(f"{self.file} was imported before as realtime release {found.release}; "
-                                   f"--release {self.options.release} disagrees")
+                raise ConflictingOption(self.file, "release", found.release, self.options.release)
             self.export_stamp = found.export_stamp if found.export_stamp is not None else wanted_export
             self.release = found.release or self.release
             return found.id, key, found.title
@@ -421,8 +422,8 @@ class _Importer:
         if self.release is None:
             self.release = self._scan()[0]
             if self.release is None:
-                raise TrackerError(f"{self.file}: cannot tell which realtime release its ids ({external_id}) "
-                                   "belong to: name it with --release YEAR")
+                raise MissingSetting("the release", "release", f"cannot tell which realtime release its ids "
+                                     f"({external_id}) belong to", file=self.file)
         return self.release
 
     def _row_clock(self, row: DatasetRow) -> int:
@@ -499,7 +500,7 @@ class _Importer:
                 self._flush(batch)
                 batch = []
             if progress is not None and result.rows % 1000 == 0 and time.perf_counter() >= tick:
-                progress(result.rows, time.perf_counter() - started)
+                progress(Progress("rows", result.rows, None, time.perf_counter() - started))
                 tick = time.perf_counter() + 0.5
         if batch:
             self._flush(batch)

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from tracker.errors import TrackerError
-from tracker.model.entities import Actor, ActorAlias, ActorRelation, Base, Location, LocationAlias
+from tracker.model import Base
+from tracker.model.entities import Actor, ActorAlias, ActorRelation, Location, LocationAlias
 from tracker.names.normalize import normalize_name
 from tracker.names.resolve import ancestors
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from tracker.model.dates import BadDate, FuzzyDate, implausible, parse_fuzzy_date
 from tracker.ingest.documents import Document, read_document
+from tracker.results import Result
 from tracker.errors import AmbiguousName
 from tracker.model.entities import (
     Actor,
@@ -54,17 +55,29 @@ def report_schema() -> dict:
 
 
 @dataclass
-class LoadResult:
+class LoadResult(Result):
     """What loading one file did."""
 
     file: str
     report: str
     status: str  # inserted | updated | unchanged
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    changed: dict[str, dict[str, int]] = field(default_factory=dict)  # kind of record -> state -> how many
+
+    def counts(self) -> dict[str, int]:
+        """Records by what happened to them (inserted, updated, unchanged, deleted), every kind together."""
+        out: dict[str, int] = {}
+        for by_state in self.changed.values():
+            for state, n in by_state.items():
+                out[state] = out.get(state, 0) + n
+        return out
+
+    def record(self) -> dict:
+        return {"file": self.file, "report": self.report, "status": self.status, **self.counts(),
+                "records": self.changed}
 
     def summary(self) -> str:
         parts = []
-        for kind, c in self.counts.items():
+        for kind, c in self.changed.items():
             changed = {k: v for k, v in c.items() if v}
             if changed:
                 parts.append(f"{kind} " + ", ".join(f"{v} {k}" for k, v in changed.items()))

@@ -36,13 +36,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.ingest.control_maps import ControlMap, FileRule, LabelRule, read_map
 from tracker.model.dates import BadDate, parse_fuzzy_date
+from tracker.progress import Progress, ProgressCallback
+from tracker.results import Result
 from tracker.errors import AmbiguousName, BadRecord, UnknownName
 from tracker.model.entities import (
     Actor,
@@ -119,16 +121,23 @@ class SnapshotResult:
 
 
 @dataclass
-class ImportControlResult:
+class ImportControlResult(Result):
     snapshots: list[SnapshotResult] = field(default_factory=list)
     spans: Any = None
     new_places: int = 0
 
-    def summary_lines(self) -> list[str]:
+    def counts(self) -> dict[str, int]:
+        states = Counter(s.status for s in self.snapshots)
+        return {"snapshots": len(self.snapshots), "inserted": states["inserted"], "updated": states["updated"],
+                "unchanged": states["unchanged"], "areas": sum(s.areas for s in self.snapshots),
+                "places": sum(s.places for s in self.snapshots), "new_places": self.new_places}
+
+    def summary(self) -> str:
+        """One line per snapshot, then the spans rebuilt."""
         lines = [s.summary() for s in self.snapshots]
         if self.spans is not None:
             lines.append(self.spans.summary())
-        return lines
+        return "\n".join(lines)
 
 
 # -- dates ------------------------------------------------------------------------------
@@ -328,7 +337,7 @@ class _Importer:
         names = holder if isinstance(holder, list) else [holder]
         ids = [self._actor(str(n).strip(), file, line, "holder") for n in names]
         status = str(props.get("status") or "held").strip().lower()
-        from tracker.model.entities import CONTROL_STATUSES
+        from tracker.model.vocabularies import CONTROL_STATUSES
 
         if status not in CONTROL_STATUSES:
             raise BadRecord(file, line, "status", f"unknown status {status!r} (use {', '.join(CONTROL_STATUSES)})")
@@ -614,11 +623,12 @@ def _json_error(path: str, raw: bytes, where: tuple, reason: str) -> BadRecord:
 
 def import_control(session: Session, paths: Iterable[str], mapping: Optional[str] = None,
                    date=None, series: Optional[str] = None,
-                   progress: Optional[Callable[[str, int, int], None]] = None) -> ImportControlResult:
+                   progress: Optional[ProgressCallback] = None) -> ImportControlResult:
     """Import control snapshot files (CSV or GeoJSON) into the caller's transaction; all or nothing.
 
-    ``progress(stage, done, total)`` hears of each file read (``"read"``), each
-    snapshot written (``"written"``) and the spans being rebuilt (``"spans"``).
+    ``progress`` hears a :class:`~tracker.progress.Progress` for each file read
+    ("files read"), each snapshot written ("snapshots written") and the spans
+    being rebuilt ("rebuilding control spans").
     """
     from tracker.control.areas import materialize
 
@@ -648,7 +658,7 @@ def import_control(session: Session, paths: Iterable[str], mapping: Optional[str
             seen[(snap.series, snap.taken_on)] = path
             snapshots.append(snap)
         if progress is not None:
-            progress("read", number, len(paths))
+            progress(Progress("files read", number, len(paths)))
     result = ImportControlResult()
     touched = set()
     for number, snap in enumerate(snapshots, start=1):
@@ -657,7 +667,7 @@ def import_control(session: Session, paths: Iterable[str], mapping: Optional[str
         if done.status != "unchanged":
             touched.add(snap.series)
         if progress is not None:
-            progress("written", number, len(snapshots))
+            progress(Progress("snapshots written", number, len(snapshots)))
     if touched:
         # Areas no snapshot shows any longer (a snapshot was replaced) go.
         orphans = select(ControlArea.id).where(
@@ -665,7 +675,7 @@ def import_control(session: Session, paths: Iterable[str], mapping: Optional[str
             ~ControlArea.id.in_(select(control_area_snapshots.c.area_id)))
         session.execute(delete(ControlArea).where(ControlArea.id.in_(orphans)))
         if progress is not None:
-            progress("spans", 0, 1)
+            progress(Progress("rebuilding control spans", 0))
         result.spans = materialize(session, series=sorted(touched))
     result.new_places = importer.new_places
     return result

@@ -10,7 +10,7 @@ from alembic import context
 from sqlalchemy.exc import SAWarning
 
 from tracker.db.engine import make_engine
-from tracker.model.entities import Base
+from tracker.model import Base
 
 config = context.config
 target_metadata = Base.metadata

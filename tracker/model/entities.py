@@ -12,7 +12,7 @@ The schema is created and changed only through the Alembic revisions in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Optional
+from typing import Optional
 
 from sqlalchemy import (
     BigInteger,
@@ -24,107 +24,46 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-# Vocabularies. Kept as plain strings with CHECK constraints so that both
-# backends hold them the same way and a new term is one migration.
-ACTOR_KINDS = (
-    "state forces",
-    "rebel group",
-    "political militia",
-    "identity militia",
-    "rioters",
-    "protesters",
-    "civilians",
-    "external force",
-    "other",
+from tracker.model.base import (
+    Base,
+    certainty,
+    day,
+    intpk,
+    latitude,
+    link_table,
+    longitude,
+    name_str,
+    norm_str,
+    one_of,
+    precision,
 )
-LOCATION_KINDS = (
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "city",
-    "town",
-    "village",
-    "district",
-    "neighbourhood",
-    "facility",
-    "area",
-    "other",
+from tracker.model.vocabularies import (
+    ACTOR_KINDS,
+    CERTAINTIES,
+    CONTROL_ORIGINS,
+    CONTROL_STATUSES,
+    COORD_PRECISIONS,
+    CREDIBILITY,
+    DATE_PRECISIONS,
+    LOCATION_KINDS,
+    RELATION_KINDS,
+    RELIABILITY,
+    ROLES,
+    SOURCE_KINDS,
 )
-COORD_PRECISIONS = ("exact", "near", "region")
-CERTAINTIES = ("confirmed", "reported", "likely", "alleged", "rumoured")
-CONTROL_STATUSES = ("held", "contested", "partial", "besieged")
-# Where a control span comes from: an analyst's report, derived from events, or a map snapshot.
-CONTROL_ORIGINS = ("reported", "derived", "snapshot")
-RELATION_KINDS = (
-    "affiliate_of",
-    "member_of",
-    "controlled_by",
-    "splinter_of",
-    "allied_with",
-    "hostile_to",
-    "successor_of",
-    "associated_with",
-    "supported_by",
-)
-ROLES = ("actor1", "actor2", "assoc_actor1", "assoc_actor2", "perpetrator", "target", "participant")
-DATE_PRECISIONS = ("day", "week", "month", "year", "range")
-SOURCE_KINDS = ("report", "dataset", "snapshot")
-RELIABILITY = ("A", "B", "C", "D", "E", "F")
-CREDIBILITY = ("1", "2", "3", "4", "5", "6")
 
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-    return f"{column} IN ({quoted})"
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
-name_str = Annotated[str, mapped_column(String(300))]
-norm_str = Annotated[str, mapped_column(String(300))]
-latitude = Annotated[Optional[float], mapped_column(Float)]
-longitude = Annotated[Optional[float], mapped_column(Float)]
-day = Annotated[Optional[dt.date], mapped_column(Date)]
-precision = Annotated[Optional[str], mapped_column(String(10))]
-certainty = Annotated[str, mapped_column(String(12), default="reported")]
-
-
-def _link_table(name: str, left: str, left_table: str) -> Table:
-    """A many-to-many link from a record to the sources asserting it."""
-    return Table(
-        name,
-        Base.metadata,
-        Column(left, ForeignKey(f"{left_table}.id", ondelete="CASCADE"), primary_key=True),
-        Column("source_id", ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
-        Index(f"ix_{name}_source_id", "source_id"),
-    )
-
-
-actor_sources = _link_table("actor_sources", "actor_id", "actors")
-location_sources = _link_table("location_sources", "location_id", "locations")
-event_sources = _link_table("event_sources", "event_id", "events")
-control_sources = _link_table("control_sources", "span_id", "control_spans")
-relation_sources = _link_table("relation_sources", "relation_id", "actor_relations")
+actor_sources = link_table("actor_sources", "actor_id", "actors")
+location_sources = link_table("location_sources", "location_id", "locations")
+event_sources = link_table("event_sources", "event_id", "events")
+control_sources = link_table("control_sources", "span_id", "control_spans")
+relation_sources = link_table("relation_sources", "relation_id", "actor_relations")
 
 
 class Source(Base):
@@ -132,9 +71,9 @@ class Source(Base):
 
     __tablename__ = "sources"
     __table_args__ = (
-        CheckConstraint(_in("kind", SOURCE_KINDS), name="kind"),
-        CheckConstraint("reliability IS NULL OR " + _in("reliability", RELIABILITY), name="reliability"),
-        CheckConstraint("credibility IS NULL OR " + _in("credibility", CREDIBILITY), name="credibility"),
+        CheckConstraint(one_of("kind", SOURCE_KINDS), name="kind"),
+        CheckConstraint("reliability IS NULL OR " + one_of("reliability", RELIABILITY), name="reliability"),
+        CheckConstraint("credibility IS NULL OR " + one_of("credibility", CREDIBILITY), name="credibility"),
     )
 
     id: Mapped[intpk]
@@ -172,7 +111,7 @@ class Actor(Base):
     """A group, force or population that acts in events and holds places."""
 
     __tablename__ = "actors"
-    __table_args__ = (CheckConstraint(_in("kind", ACTOR_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", ACTOR_KINDS), name="kind"),)
 
     id: Mapped[intpk]
     name: Mapped[name_str]
@@ -207,8 +146,8 @@ class ActorRelation(Base):
     __tablename__ = "actor_relations"
     __table_args__ = (
         UniqueConstraint("source_id", "key"),
-        CheckConstraint(_in("kind", RELATION_KINDS), name="kind"),
-        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
+        CheckConstraint(one_of("kind", RELATION_KINDS), name="kind"),
+        CheckConstraint(one_of("certainty", CERTAINTIES), name="certainty"),
         Index("ix_actor_relations_other_id", "other_id"),
     )
 
@@ -238,8 +177,8 @@ class Location(Base):
 
     __tablename__ = "locations"
     __table_args__ = (
-        CheckConstraint(_in("kind", LOCATION_KINDS), name="kind"),
-        CheckConstraint("coord_precision IS NULL OR " + _in("coord_precision", COORD_PRECISIONS), name="coord_precision"),
+        CheckConstraint(one_of("kind", LOCATION_KINDS), name="kind"),
+        CheckConstraint("coord_precision IS NULL OR " + one_of("coord_precision", COORD_PRECISIONS), name="coord_precision"),
         CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"),
         CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude"),
         Index("ix_locations_latitude_longitude", "latitude", "longitude"),
@@ -289,8 +228,8 @@ class Event(Base):
         UniqueConstraint("source_id", "key"),
         UniqueConstraint("external_scheme", "external_key"),
         Index("ix_events_external_scheme_external_id", "external_scheme", "external_id"),
-        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
-        CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="date_precision"),
+        CheckConstraint(one_of("certainty", CERTAINTIES), name="certainty"),
+        CheckConstraint(one_of("date_precision", DATE_PRECISIONS), name="date_precision"),
         CheckConstraint("date_end >= date_start", name="date_order"),
         CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"),
         CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude"),
@@ -343,7 +282,7 @@ class EventActor(Base):
     """An actor's part in an event: actor1/actor2 and associates, or perpetrator/target."""
 
     __tablename__ = "event_actors"
-    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role"),)
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, index=True)
@@ -399,7 +338,7 @@ class EventRevision(Base):
 
     __tablename__ = "event_revisions"
     __table_args__ = (
-        CheckConstraint(_in("change", REVISION_CHANGES), name="change"),
+        CheckConstraint(one_of("change", REVISION_CHANGES), name="change"),
         Index("ix_event_revisions_external_scheme_external_id", "external_scheme", "external_id"),
         Index("ix_event_revisions_external_scheme_external_key", "external_scheme", "external_key"),
     )
@@ -451,11 +390,11 @@ class ControlSpan(Base):
     __tablename__ = "control_spans"
     __table_args__ = (
         UniqueConstraint("source_id", "key"),
-        CheckConstraint(_in("status", CONTROL_STATUSES), name="status"),
-        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
+        CheckConstraint(one_of("status", CONTROL_STATUSES), name="status"),
+        CheckConstraint(one_of("certainty", CERTAINTIES), name="certainty"),
         Index("ix_control_spans_location_id_start_min", "location_id", "start_min"),
         Index("ix_control_spans_actor_id_start_min", "actor_id", "start_min"),
-        CheckConstraint(_in("origin", CONTROL_ORIGINS), name="origin"),
+        CheckConstraint(one_of("origin", CONTROL_ORIGINS), name="origin"),
         Index("ix_control_spans_start_window", "start_min", "start_max"),
         Index("ix_control_spans_end_window", "end_min", "end_max"),
     )
@@ -528,8 +467,8 @@ class ControlArea(Base):
     __tablename__ = "control_areas"
     __table_args__ = (
         UniqueConstraint("series", "shape_hash", "actor_id", "status"),
-        CheckConstraint(_in("status", CONTROL_STATUSES), name="status"),
-        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
+        CheckConstraint(one_of("status", CONTROL_STATUSES), name="status"),
+        CheckConstraint(one_of("certainty", CERTAINTIES), name="certainty"),
         Index("ix_control_areas_bbox", "min_lon", "max_lon", "min_lat", "max_lat"),
     )
 
@@ -560,7 +499,7 @@ class Assessment(Base):
     __tablename__ = "assessments"
     __table_args__ = (
         UniqueConstraint("source_id", "key"),
-        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
+        CheckConstraint(one_of("certainty", CERTAINTIES), name="certainty"),
     )
 
     id: Mapped[intpk]
@@ -669,18 +608,5 @@ __all__ = [
     "control_sources",
     "relation_sources",
     "control_area_snapshots",
-    "NAMING_CONVENTION",
-    "ACTOR_KINDS",
-    "LOCATION_KINDS",
-    "COORD_PRECISIONS",
-    "CERTAINTIES",
-    "CONTROL_STATUSES",
-    "CONTROL_ORIGINS",
-    "RELATION_KINDS",
-    "ROLES",
-    "DATE_PRECISIONS",
-    "SOURCE_KINDS",
-    "RELIABILITY",
-    "CREDIBILITY",
     "REVISION_CHANGES",
 ]

@@ -1,21 +1,69 @@
-"""Output formats: one registry of writers over plain records (lists of dicts).
+"""Output formats: the one registry of writers over streams of plain records.
 
-``table`` is for people; ``csv`` and ``json`` (one JSON array of records) are
-for pipelines. A new format is a new entry in :data:`WRITERS`, not a new ``if``.
+``table`` is for people; ``csv``, ``json`` and ``geojson`` are for pipelines.
+Each :class:`Format` names itself, writes an iterator of records to a text
+stream without holding it whole (the table aside, which measures its
+columns), and says what it can render: ``geojson`` needs records with
+coordinates, so only the commands whose records have them offer it. A new
+format is one :func:`register` call; the command line's ``--format`` choices
+come from here.
+
+>>> from tracker.output.formats import FORMATS, write
+>>> sorted(FORMATS)
+['csv', 'geojson', 'json', 'lines', 'table']
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
-from typing import Callable, Iterable, Optional, TextIO
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Optional, TextIO
 
 from tracker.names.normalize import clean_display
 
 Record = dict
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a writer lays records out: the columns a table shows, one record as field/value lines."""
+
+    columns: Optional[list[str]] = None
+    vertical: bool = False
+    width: int = 60  # a table cell's widest
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    write: Callable[[Iterator[Record], TextIO, Options], None]
+    description: str
+    needs_coordinates: bool = False  # records must carry latitude/longitude
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+def names(coordinates: bool = False) -> list[str]:
+    """The formats a command can offer; with ``coordinates`` its records carry points (geojson too)."""
+    return [f.name for f in FORMATS.values() if coordinates or not f.needs_coordinates]
+
+
+def write(records: Iterable[Record], out: TextIO, format: str = "table", columns: Optional[list[str]] = None,
+          vertical: bool = False) -> None:
+    """Write records in the named format; ``columns`` narrows what a table shows."""
+    FORMATS[format].write(iter(records), out, Options(columns=columns, vertical=vertical))
+
+
+# -- the writers ------------------------------------------------------------------------------
 def _cell(value, joiner: str = "; ") -> str:
     if value is None:
         return ""
@@ -30,32 +78,33 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def write_table(records: list[Record], out: TextIO, vertical: bool = False, columns: Optional[list[str]] = None,
-                width: int = 60) -> None:
+def write_table(records: Iterator[Record], out: TextIO, options: Options) -> None:
     """A readable table of the given columns; a profile record is shown as field/value lines."""
     from tabulate import tabulate
 
-    if not records:
+    rows_in = list(records)  # a table measures its columns: the one writer that holds the records
+    if not rows_in:
         return
-    if vertical:
-        for i, rec in enumerate(records):
+    if options.vertical:
+        for i, rec in enumerate(rows_in):
             if i:
                 out.write("\n")
             rows = [(k, "\n".join(clean_display(_cell(x)) for x in (v if isinstance(v, list) else [v])))
                     for k, v in rec.items()]
             out.write(tabulate(rows, tablefmt="plain") + "\n")
         return
-    headers = [c for c in (columns or list(records[0])) if c in records[0]]
-    rows = [[clean_display(_short(_cell(r.get(h)), width)) for h in headers] for r in records]
+    headers = [c for c in (options.columns or list(rows_in[0])) if c in rows_in[0]]
+    rows = [[clean_display(_short(_cell(r.get(h)), options.width)) for h in headers] for r in rows_in]
     out.write(tabulate(rows, headers=headers, tablefmt="simple") + "\n")
 
 
-def write_csv(records: list[Record], out: TextIO, **_) -> None:
-    if not records:
+def write_csv(records: Iterator[Record], out: TextIO, options: Options) -> None:
+    first = next(records, None)
+    if first is None:
         return
-    writer = csv.DictWriter(out, fieldnames=list(records[0]), extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(first), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    for rec in records:
+    for rec in itertools.chain([first], records):
         writer.writerow({k: _cell(v) for k, v in rec.items()})
 
 
@@ -65,9 +114,17 @@ def _json_default(value):
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def write_json(records: list[Record], out: TextIO, **_) -> None:
-    json.dump(records, out, ensure_ascii=False, indent=2, default=_json_default)
-    out.write("\n")
+def write_json(records: Iterator[Record], out: TextIO, options: Options) -> None:
+    """One JSON array, written record by record (indented as ``json.dump(indent=2)`` would)."""
+    first = next(records, None)
+    if first is None:
+        out.write("[]\n")
+        return
+    out.write("[\n")
+    for i, rec in enumerate(itertools.chain([first], records)):
+        text = json.dumps(rec, ensure_ascii=False, indent=2, default=_json_default)
+        out.write((",\n" if i else "") + "  " + text.replace("\n", "\n  "))
+    out.write("\n]\n")
 
 
 def geojson_feature(rec: Record) -> dict:
@@ -79,7 +136,7 @@ def geojson_feature(rec: Record) -> dict:
     return {"type": "Feature", "geometry": geometry, "properties": props}
 
 
-def write_geojson(records: Iterable[Record], out: TextIO, **_) -> None:
+def write_geojson(records: Iterator[Record], out: TextIO, options: Options) -> None:
     """An RFC 7946 FeatureCollection (QGIS and geojson.io open it as is), written feature by feature."""
     out.write('{"type": "FeatureCollection", "features": [')
     for i, rec in enumerate(records):
@@ -88,22 +145,17 @@ def write_geojson(records: Iterable[Record], out: TextIO, **_) -> None:
     out.write("\n]}\n")
 
 
-WRITERS: dict[str, Callable[..., None]] = {
-    "table": write_table,
-    "csv": write_csv,
-    "json": write_json,
-    "geojson": write_geojson,
-}
+def write_lines(records: Iterator[Record], out: TextIO, options: Options) -> None:
+    """One line per record, its main columns joined by ": ", nothing cut (for reading and grep)."""
+    for rec in records:
+        fields = options.columns or list(rec)
+        out.write(": ".join(clean_display(_cell(rec.get(f))) for f in fields if f in rec) + "\n")
 
 
-def write(records: Iterable[Record], out: TextIO, format: str = "table", vertical: bool = False,
-          columns: Optional[list[str]] = None) -> None:
-    """Write records in the named format; ``columns`` narrows what a table shows."""
-    WRITERS[format](list(records), out, vertical=vertical, columns=columns)
+register(Format("table", write_table, "a table for reading (the command's main columns)"))
+register(Format("lines", write_lines, "one line per record, its main columns joined by ': '"))
+register(Format("csv", write_csv, "CSV with a header, every field"))
+register(Format("json", write_json, "one JSON array of records, every field"))
+register(Format("geojson", write_geojson, "an RFC 7946 FeatureCollection of points", needs_coordinates=True))
 
-
-def formats(with_geojson: bool = False) -> list[str]:
-    return [f for f in WRITERS if with_geojson or f != "geojson"]
-
-
-__all__ = ["write", "WRITERS", "formats"]
+__all__ = ["FORMATS", "Format", "Options", "register", "names", "write", "geojson_feature"]

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker.control.spans import SOURCE_COLUMNS, SPAN_PERIOD_COLUMNS, SourceView, SpanPeriod, period_text, source_label
 from tracker.model.dates import FuzzyDate, parse_fuzzy_date
-from tracker.errors import TrackerError
+from tracker.errors import BadWindow, TrackerError
 from tracker.model.entities import Actor, ControlSpan, Event, Location, Source, control_sources
 from tracker.names.resolve import find_actor, find_place
 
@@ -101,7 +101,7 @@ def changes(session: Session, start, end, country: Optional[str] = None, actor=N
     """Every place whose holder changed between ``start`` and ``end`` (fuzzy dates), with the evidence."""
     first, last = parse_fuzzy_date(start).earliest, parse_fuzzy_date(end).latest
     if last < first:
-        raise TrackerError(f"--to ({end}) is before --from ({start})")
+        raise BadWindow(start, end)
     code = country_code(session, country) if country else None
     actor_id = None
     if actor is not None:

@@ -13,24 +13,15 @@ from tracker.model.entities import Event, EventActor
 from tracker.names.resolve import descendant_ids, find_actor, find_place
 
 
-def find_events(
-    session: Session,
-    place=None,
-    actor=None,
-    start=None,
-    end=None,
-    type: Optional[str] = None,
-    limit: Optional[int] = None,
-    near=None,
-    radius_km: Optional[float] = None,
-) -> list[Event]:
-    """Events matching every filter given, in date order.
+def events_query(session: Session, place=None, actor=None, start=None, end=None, type: Optional[str] = None,
+                 limit: Optional[int] = None, near=None, radius_km: Optional[float] = None):
+    """The query of the events matching every filter given, in date order (names resolved now).
 
     ``place`` includes the places inside it; ``actor`` matches any role;
     ``start``/``end`` are fuzzy dates and an event matches when its own date
     window overlaps theirs; ``type`` matches the type or the sub-type, ignoring case;
     ``near`` (a place, ``"LAT,LON"`` or a radius.Center) with ``radius_km`` keeps
-    the events within that geodesic distance (see tracker.radius).
+    the events within that geodesic distance (see tracker.geo.radius).
     """
     query = select(Event).options(
         selectinload(Event.participants).selectinload(EventActor.actor),
@@ -60,7 +51,12 @@ def find_events(
     query = query.order_by(Event.date_start, Event.date_end, Event.id)
     if limit:
         query = query.limit(limit)
-    return list(session.scalars(query))
+    return query
+
+
+def find_events(session: Session, **filters) -> list[Event]:
+    """The events matching the filters (see :func:`events_query`), as a list."""
+    return list(session.scalars(events_query(session, **filters)))
 
 
 def event_date(event: Event) -> str:

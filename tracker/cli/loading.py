@@ -1,0 +1,48 @@
+"""Reports in, archives out: ``tracker load``, ``tracker export``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tracker.cli.render import catch_errors, report
+from tracker.cli.root import cli, pass_context
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@pass_context
+@catch_errors
+def load(context, files):
+    """Load structured reports (YAML or JSON, format tracker-report/1).
+
+    All files load in one transaction: one bad record and nothing is written.
+    Loading the same report again changes nothing.
+
+    Example: tracker load seeds/derna-2015.yaml
+    """
+    report(context.store().load(list(files)))
+
+
+@cli.command()
+@click.option("--all", "everything", is_flag=True, help="The whole store: every source, record and its provenance.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (default: stdout).")
+@pass_context
+@catch_errors
+def export(context, everything, output):
+    """Export the store as a portable archive (gzip JSON Lines).
+
+    `tracker load ARCHIVE` restores it into an empty database of either
+    backend with the same ids and the same answers.
+
+    Example: tracker export --all -o derna.tracker.jsonl.gz
+    """
+    if not everything:
+        raise click.UsageError("say what to export: --all")
+    if output:
+        with open(output, "wb") as out:
+            result = context.store().export_all(out)
+    else:
+        result = context.store().export_all(sys.stdout.buffer)
+    report(result)

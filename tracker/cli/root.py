@@ -1,0 +1,63 @@
+"""The ``tracker`` command group, the context every command shares, and the entry point.
+
+The command line only parses arguments, calls one :class:`tracker.Store`
+method and renders its answer (tracker.cli.render). Its commands live in one
+module per group: database, loading, questions, records, imports, geography.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+class Context:
+    """What every command shares: the database URL, on first use the store, and the online
+    geocoder, made only when a command is given --online (tests hand in a stand-in)."""
+
+    def __init__(self, url, online_geocoder=None, online_min_delay: float = 1.0):
+        self.url = url
+        self._store = None
+        self.online_geocoder = online_geocoder
+        self.online_min_delay = online_min_delay
+
+    def store(self, migrate: bool = True):
+        from tracker.store import Store
+
+        if self._store is None:
+            self._store = Store(self.url, migrate=migrate)
+        return self._store
+
+    def geocoder(self, online: bool, user_agent=None, service=None, domain=None, key=None):
+        """The online geopy geocoder for --online, else None: nothing leaves the machine unless asked."""
+        if not online:
+            return None
+        if self.online_geocoder is not None:
+            return self.online_geocoder
+        from tracker.geo.geocoding import online_geocoder
+
+        return online_geocoder(service, user_agent, domain, key)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db", "url", envvar="TRACKER_DATABASE_URL", metavar="URL",
+    help="Database URL (default: TRACKER_DATABASE_URL, else sqlite:///tracker.db here).",
+)
+@click.version_option(package_name="tracker", message="tracker %(version)s")
+@click.pass_context
+def cli(ctx, url):
+    """tracker: who held what, when, and on whose word.
+
+    Load reports, then ask: tracker who-held Derna --at 2015-06-14
+    """
+    if isinstance(ctx.obj, Context):  # handed in by a caller (tests inject the online geocoder)
+        ctx.obj.url = url or ctx.obj.url
+    else:
+        ctx.obj = Context(url)
+
+
+def main() -> None:
+    cli(prog_name="tracker")
