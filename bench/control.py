@@ -33,8 +33,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from tracker import Store  # noqa: E402
-from tracker.query.changes import changes  # noqa: E402
-from tracker.control.claims import who_held
+from tracker.control.claims import who_held  # noqa: E402
 from tracker.model.entities import (  # noqa: E402
     Actor,
     ActorAlias,
@@ -45,6 +44,7 @@ from tracker.model.entities import (  # noqa: E402
     control_sources,
 )
 from tracker.names.normalize import normalize_name  # noqa: E402
+from tracker.query.changes import changes  # noqa: E402
 
 START, END = dt.date(2000, 1, 1), dt.date(2024, 12, 31)
 BATCH = 20_000
@@ -196,11 +196,11 @@ def main() -> None:
 
         it3 = iter(asks)
         indexed = timed(lambda: conn.execute(text(POINT_SQL.format(hint="")),
-                                             dict(zip(("loc", "day"), next(it3)))).all(), args.calls)
+                                             dict(zip(("loc", "day"), next(it3), strict=True))).all(), args.calls)
         it4 = iter(asks[:20])
         scanning(True)
         scan = timed(lambda: conn.execute(text(POINT_SQL.format(hint=hint)),
-                                          dict(zip(("loc", "day"), next(it4)))).all(), 20)
+                                          dict(zip(("loc", "day"), next(it4), strict=True))).all(), 20)
         scan_plan = plan_of(POINT_SQL.format(hint=hint), {"loc": 1, "day": START})
         scanning(False)
         print(f"point query, indexed           {ms(indexed)}")

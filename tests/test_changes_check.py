@@ -9,7 +9,6 @@ import json
 import textwrap
 
 import pytest
-
 from conftest import SEED, snapshot
 
 ISIS_LIBYA = "Islamic State (Libya)"

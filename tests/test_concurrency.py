@@ -3,9 +3,9 @@
 import subprocess
 import sys
 
+from conftest import ROOT
 from sqlalchemy import func, select
 
-from conftest import ROOT
 from tracker import Store
 from tracker.model.entities import Actor, ActorAlias, Event, Location
 
@@ -34,7 +34,7 @@ def test_two_loads_at_once_create_each_actor_and_place_once(tmp_path, db_url):
         for f in files
     ]
     outcomes = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
-    for out, err, code in outcomes:
+    for _out, err, code in outcomes:
         assert code == 0, err
     store = Store(db_url)
     with store.session() as s:

@@ -8,7 +8,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED, snapshot
 
 ACLED_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "realworld" / "acled"

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEED
+
 from tracker import Store
 
 SHARED = ROOT.parent / "shared" / "data" / "realworld"

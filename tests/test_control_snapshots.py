@@ -7,7 +7,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, snapshot
 
 MAPPING = ROOT / "seeds" / "control-maps" / "deepstatemap.yaml"

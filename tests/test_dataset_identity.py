@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, comparable, snapshot
 from test_import_acled import OWN, event, own_rows, write_csv
+
 from tracker import Store
 from tracker.ingest.importer import ImportOptions
 

@@ -1,7 +1,8 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracker.model.dates import BadDate, FuzzyDate, parse_fuzzy_date
 

@@ -11,10 +11,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import snapshot
-from tracker.geo import gazetteer
+
 from tracker.errors import BadRecord
+from tracker.geo import gazetteer
 from tracker.names.transliteration import fine_form, latin_words, place_key, similarity
 
 SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"

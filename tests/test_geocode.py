@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SEED
 from geopy.adapters import BaseSyncAdapter
 from geopy.location import Location as GeopyLocation
 
 from tracker.cli import Context, cli
-from conftest import SEED
-from tracker.geo import gazetteer
 from tracker.errors import MissingSetting, TrackerError
+from tracker.geo import gazetteer
 from tracker.geo.geocoding import OfflineGazetteer, OnlineGeocoder, online_geocoder
 
 SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"

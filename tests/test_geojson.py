@@ -16,16 +16,14 @@ from pathlib import Path
 import geojson
 import pytest
 
-from conftest import SEED
-
 SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"
 DERNA_LON_LAT = [22.63669, 32.76704]
 
 
 @pytest.fixture
-def loaded(run):
-    assert run("load", str(SEED)).exit_code == 0
-    return run
+def loaded(seeded_run):
+    """The CLI on a store with the Derna seed loaded (copied from a template)."""
+    return seeded_run
 
 
 def feature_collection(result) -> dict:

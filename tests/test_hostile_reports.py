@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED, snapshot
 
 CORPUS = Path(__file__).parent / "corpus" / "reports"
@@ -80,6 +79,6 @@ def test_odd_names_are_stored_exactly_and_printed_safely(run):
     assert actor["name"] == "Robert'); DROP TABLE actors;--"
     place = json.loads(run("place", "Evil\x1b[31mTown\x1b[0m", "--format", "json").stdout)[0]
     assert place["name"] == "Evil\x1b[31mTown\x1b[0m"
-    table = run("events", "--place", "#%d" % place["id"])
+    table = run("events", "--place", f"#{place['id']}")
     assert "\x1b" not in table.stdout
     assert "Evil\\x1b[31mTown" in table.stdout

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEED, comparable, snapshot
+
 from tracker import Store
 from tracker.ingest.importer import ImportOptions
 
@@ -213,7 +213,7 @@ def _old_layout(tmp_path: Path, encoding: str = "cp1252") -> Path:
              "Headquarters or base established": "Headquarters or base established"}
     out = []
     for r in rows:
-        v = dict(zip(header, r))
+        v = dict(zip(header, r, strict=False))
         day = dt.date.fromisoformat(v["event_date"])
         etype = types.get(v["sub_event_type"], v["event_type"])
         out.append(["620", v["event_id_cnty"].replace("TST", "") + "RTA", day.strftime("%d/%m/%Y"), v["year"],

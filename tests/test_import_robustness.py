@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, snapshot
 from sqlalchemy import select
 
-from conftest import ROOT, snapshot
 from tracker import Store
 from tracker.model.entities import Actor, Event, Location
 
@@ -37,10 +37,10 @@ def _state(url: str) -> dict:
     """What a user would compare: the actors, the places (with their parents), the events."""
     store = Store(url)
     with store.session() as s:
-        places = {l.id: l for l in s.scalars(select(Location))}
+        places = {loc.id: loc for loc in s.scalars(select(Location))}
         state = {
             "actors": sorted(s.scalars(select(Actor.name))),
-            "places": sorted((l.name, places[l.parent_id].name if l.parent_id else "") for l in places.values()),
+            "places": sorted((loc.name, places[loc.parent_id].name if loc.parent_id else "") for loc in places.values()),
             "events": sorted(
                 (e.external_id, e.date_start.isoformat(), e.event_type, places[e.location_id].name)
                 for e in s.scalars(select(Event))

@@ -12,8 +12,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, snapshot
+
 from tracker import Store
 from tracker.ingest.importer import ImportOptions
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.text import lexicon
 from tracker.control.ground import read_ground
 from tracker.control.mentions import Participant
+from tracker.text import lexicon
 
 
 def phrases(text: str, family: str) -> list[str]:

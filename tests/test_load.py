@@ -4,7 +4,6 @@ import json
 import textwrap
 
 import pytest
-
 from conftest import SEED, snapshot
 
 MINIMAL = """\

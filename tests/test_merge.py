@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import ROOT, SEED, snapshot
 
 OWN = ROOT / "tests" / "data" / "acled_own" / "acled_own_2015.csv"

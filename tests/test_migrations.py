@@ -40,7 +40,9 @@ def test_drift_is_detected(sqlite_url):
     engine.dispose()
 
 
-def test_upgrade_downgrade_upgrade_through_the_cli(run):
+def test_upgrade_downgrade_upgrade_through_the_cli(empty_run):
+    run = empty_run
+    assert _tables(run.url) == set()
     result = run("db", "upgrade")
     assert result.exit_code == 0, result.output
     assert _tables(run.url) == set(Base.metadata.tables)
@@ -55,7 +57,9 @@ def test_upgrade_downgrade_upgrade_through_the_cli(run):
     assert _tables(run.url) == set(Base.metadata.tables)
 
 
-def test_first_use_creates_and_migrates(run):
+def test_first_use_creates_and_migrates(empty_run):
+    run = empty_run
+    assert _tables(run.url) == set()
     result = run("sources")
     assert result.exit_code == 0, result.output
     assert _tables(run.url) == set(Base.metadata.tables)
@@ -67,8 +71,9 @@ def test_a_database_behind_head_is_refused_with_advice(sqlite_url, run):
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'old'")
     engine.dispose()
-    from tracker.cli import cli
     from click.testing import CliRunner
+
+    from tracker.cli import cli
 
     result = CliRunner().invoke(cli, ["--db", sqlite_url, "sources"])
     assert result.exit_code == 1
@@ -81,8 +86,8 @@ def test_history_lists_the_initial_revision(run):
     assert "0001" in result.stdout and "initial schema" in result.stdout
 
 
-def test_schema_head_constant_matches_alembic(sqlite_url):
-    engine = db.make_engine(sqlite_url)
+def test_schema_head_constant_matches_alembic(empty_sqlite_url):
+    engine = db.make_engine(empty_sqlite_url)
     assert db.SCHEMA_HEAD == db.head_revision(engine)
     engine.dispose()
 
@@ -128,9 +133,10 @@ def _old_store(url):
     engine.dispose()
 
 
-def test_0006_separates_realtime_events_an_earlier_version_merged(db_url):
+def test_0006_separates_realtime_events_an_earlier_version_merged(empty_db_url):
     from tracker import Store
 
+    db_url = empty_db_url
     _old_store(db_url)
     engine = db.make_engine(db_url)
     db.upgrade(engine)  # what `tracker db upgrade` does
@@ -147,7 +153,8 @@ def test_0006_separates_realtime_events_an_earlier_version_merged(db_url):
     store.close()
 
 
-def test_0006_downgrade_refuses_what_the_older_schema_cannot_hold(db_url):
+def test_0006_downgrade_refuses_what_the_older_schema_cannot_hold(empty_db_url):
+    db_url = empty_db_url
     _old_store(db_url)
     engine = db.make_engine(db_url)
     db.upgrade(engine)

@@ -16,11 +16,11 @@ import uuid
 
 import pytest
 from alembic import command
+from conftest import SEED, _pg_engine, drop_pg_database, new_pg_database, postgis_available, recorded_statements
 from geopy.distance import geodesic
 from sqlalchemy import insert, inspect, text
 from sqlalchemy.engine import make_url
 
-from conftest import SEED, _pg_engine, recorded_statements, drop_pg_database, new_pg_database, postgis_available
 from tracker import Store, db
 from tracker.geo import radius
 from tracker.model import Base

@@ -5,7 +5,8 @@ import gzip
 import json
 import uuid
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tracker import Store
 from tracker.geo.points import BadPoint, parse_point

@@ -7,16 +7,14 @@ import textwrap
 
 import pytest
 
-from conftest import SEED
-
 ISIS_LIBYA = "Islamic State (Libya)"
 MSC = "Mujahedeen Shura Council of Derna"
 
 
 @pytest.fixture
-def loaded(run):
-    assert run("load", str(SEED)).exit_code == 0
-    return run
+def loaded(seeded_run):
+    """The CLI on a store with the Derna seed loaded (copied from a template)."""
+    return seeded_run
 
 
 def as_json(result):

@@ -9,12 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SEED, recorded_statements
 from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert
 
-from conftest import SEED, recorded_statements
 from tracker.geo import radius
 from tracker.model.entities import Location
 
@@ -31,9 +31,9 @@ def records(result):
 
 
 @pytest.fixture
-def loaded(run):
-    assert run("load", str(SEED)).exit_code == 0
-    return run
+def loaded(seeded_run):
+    """The CLI on a store with the Derna seed loaded (copied from a template)."""
+    return seeded_run
 
 
 # -- events near --------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 
 class TrackerError(Exception):
@@ -27,7 +27,7 @@ class Candidate:
     id: int
     name: str
     kind: str
-    country: Optional[str]
+    country: str | None
 
     def __str__(self) -> str:
         where = f", {self.country}" if self.country else ""
@@ -46,7 +46,7 @@ class AmbiguousName(TrackerError):
 class BadRecord(TrackerError):
     """A record in an input file that cannot be loaded: file, line and field."""
 
-    def __init__(self, file: str, line: Optional[int], field: str, reason: str):
+    def __init__(self, file: str, line: int | None, field: str, reason: str):
         self.file, self.line, self.field, self.reason = file, line, field, reason
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {field}: {reason}" if field else f"{where}: {reason}")
@@ -71,8 +71,8 @@ class ConflictingOption(TrackerError):
 class MissingSetting(TrackerError):
     """A setting the work needs that no argument or environment variable gave (an API key, a release)."""
 
-    def __init__(self, what: str, setting: str, why: str, env_var: Optional[str] = None,
-                 file: Optional[str] = None, line: Optional[int] = None, field: str = ""):
+    def __init__(self, what: str, setting: str, why: str, env_var: str | None = None,
+                 file: str | None = None, line: int | None = None, field: str = ""):
         self.what, self.setting, self.why, self.env_var = what, setting, why, env_var
         self.file, self.line, self.field = file, line, field
         where = f"{file}:{line}: {field}: " if file and line else (f"{file}: " if file else "")

@@ -8,23 +8,23 @@ Python callers pass any callable, or nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 
 @dataclass(frozen=True)
 class Progress:
     stage: str  # what is being done: "rows", "files read", "snapshots written", "places"...
     done: int
-    total: Optional[int] = None  # None when unknown
+    total: int | None = None  # None when unknown
     seconds: float = 0.0  # since the stage began
 
     @property
-    def rate(self) -> Optional[float]:
+    def rate(self) -> float | None:
         return self.done / self.seconds if self.seconds > 0 else None
 
     @property
-    def fraction(self) -> Optional[float]:
+    def fraction(self) -> float | None:
         return self.done / self.total if self.total else None
 
 

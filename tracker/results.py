@@ -16,8 +16,8 @@ for scripts), ``summary()`` (one line for people; several for a batch),
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
 
 from tracker.errors import TrackerError
 
@@ -107,7 +107,7 @@ class Message(Result):
 
     text: str
     numbers: dict[str, int] = field(default_factory=dict)
-    details: Optional[dict] = None
+    details: dict | None = None
 
     def counts(self) -> dict[str, int]:
         return dict(self.numbers)

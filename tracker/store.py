@@ -14,8 +14,8 @@ docs/python.md has an example of each.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Callable, Iterator, Optional, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,7 @@ FINDING_COLUMNS = ["level", "code", "place", "message"]
 class Store:
     """A tracker database, migrated to the current schema on first use."""
 
-    def __init__(self, url: Optional[str] = None, migrate: bool = True):
+    def __init__(self, url: str | None = None, migrate: bool = True):
         self.url = db.database_url(url)
         self.engine = db.make_engine(self.url)
         if migrate:
@@ -120,15 +120,15 @@ class Store:
         with self.session(writer=True) as session:
             return Results([derive_control(session), materialize(session)])
 
-    def import_control(self, paths: Sequence[str], mapping: Optional[str] = None, date=None,
-                       series: Optional[str] = None, progress=None):
+    def import_control(self, paths: Sequence[str], mapping: str | None = None, date=None,
+                       series: str | None = None, progress=None):
         """Import control snapshots (CSV, GeoJSON), all or nothing; see tracker.ingest.snapshots."""
         from tracker.ingest.snapshots import import_control
 
         with self.session(writer=True) as session:
             return import_control(session, paths, mapping=mapping, date=date, series=series, progress=progress)
 
-    def changes(self, start, end, country: Optional[str] = None, actor: Optional[str] = None) -> Answer:
+    def changes(self, start, end, country: str | None = None, actor: str | None = None) -> Answer:
         """Places whose holder changed between two dates, with the evidence (tracker.query.changes)."""
         from tracker.query.changes import changes
 
@@ -146,14 +146,14 @@ class Store:
         return answer(f"check: {errors} error(s), {len(findings) - errors} warning(s)",
                       [f.record() for f in findings], FINDING_COLUMNS, "errors" if errors else "ok")
 
-    def who_held(self, place: str, at, prefer: Optional[str] = None, horizon: Optional[int] = None) -> Answer:
+    def who_held(self, place: str, at, prefer: str | None = None, horizon: int | None = None) -> Answer:
         """Who held PLACE (a name or ``LAT,LON``) at a date; ``prefer`` graded|latest|source=NAME;
         ``horizon`` (days) after which a claim without fresh evidence is stale (tracker.control.freshness)."""
         with self.session() as session:
             holding = control.who_held(session, place, at, prefer=prefer, horizon=horizon)
             return answer(holding.headline(), holding.records(), CLAIM_COLUMNS + ["origin"], holding.answer)
 
-    def held_by(self, actor: str, at, include_affiliates: bool = False, horizon: Optional[int] = None) -> Answer:
+    def held_by(self, actor: str, at, include_affiliates: bool = False, horizon: int | None = None) -> Answer:
         with self.session() as session:
             who = find_actor(session, actor)
             claims = control.held_by(session, who, at, include_affiliates, horizon=horizon)
@@ -253,7 +253,7 @@ class Store:
             self._rederive(session, result.touched_places)
             return result
 
-    def import_deletions(self, path: str, release: Optional[str] = None, now=None):
+    def import_deletions(self, path: str, release: str | None = None, now=None):
         """Apply an ACLED deleted-events list (CSV or JSON); see tracker.ingest.deletions."""
         from tracker.ingest.deletions import import_deletions
 
@@ -338,7 +338,7 @@ class Store:
 
         return OfflineGazetteer(self.engine)
 
-    def geocode(self, name: str, country: Optional[str] = None, admin: Optional[str] = None, limit: int = 10,
+    def geocode(self, name: str, country: str | None = None, admin: str | None = None, limit: int = 10,
                 online=None, min_delay_seconds: float = 1.0) -> Answer:
         """Gazetteer candidates for a name with their scores; ``online`` (a geopy geocoder) is asked,
         rate-limited and cached, only when the gazetteer has no decisive answer."""
@@ -361,7 +361,7 @@ class Store:
             asker = geocoding.OnlineGeocoder(online, min_delay_seconds=min_delay_seconds) if online is not None else None
             return geocoding.locate_places(session, online=asker)
 
-    def who_held_near(self, near, radius_km: float, at, horizon: Optional[int] = None) -> Answer:
+    def who_held_near(self, near, radius_km: float, at, horizon: int | None = None) -> Answer:
         """Who held the places within ``radius_km`` of ``near`` (a place or "LAT,LON") at a date."""
         from tracker.geo.radius import who_held_near
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+
 # -- parameter types -----------------------------------------------------------
 class FuzzyDateType(click.ParamType):
     """A date as analysts write it: 2015, 2015-06, 2015-W24, 2015-06-09, or A/B."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Optional
 
 import click
 
@@ -63,7 +62,7 @@ def catch_errors(func):
     return wrapper
 
 
-def emit(answer, fmt: str, vertical: bool = False, columns: Optional[list[str]] = None, headline: bool = True) -> None:
+def emit(answer, fmt: str, vertical: bool = False, columns: list[str] | None = None, headline: bool = True) -> None:
     """An answer to stdout in the chosen format; a table gets the headline above it."""
     from tracker.output.formats import write
 

@@ -20,16 +20,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Optional
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from tracker.results import Result
-from tracker.model.entities import Actor, ControlArea, ControlSnapshot, ControlSpan, Location, Source, control_area_snapshots
+from tracker.model.entities import (
+    Actor,
+    ControlArea,
+    ControlSnapshot,
+    ControlSpan,
+    Location,
+    Source,
+    control_area_snapshots,
+)
 from tracker.names.resolve import place_at  # noqa: F401 - "the place at a point" is name resolution
+from tracker.results import Result
 
 ORIGIN = "snapshot"
 CHUNK = 500
@@ -52,10 +60,10 @@ class Run:
     status: str
     first: int  # index of the first snapshot showing it
     last: int  # index of the last one
-    label: Optional[str]
+    label: str | None
     next_labels: tuple = ()  # the labels of the runs that begin on the snapshot after its last
     certainty: str = "reported"  # lower when its first snapshot's label hedges
-    hedge: Optional[str] = None  # the hedging words of that label
+    hedge: str | None = None  # the hedging words of that label
 
 
 def _chunks(values: list, size: int = CHUNK):
@@ -75,7 +83,7 @@ def shape_of(shape_hash: str, geometry: str):
     return geom
 
 
-def snapshots_by_series(session: Session, series: Optional[Iterable[str]] = None) -> dict[str, list[Snap]]:
+def snapshots_by_series(session: Session, series: Iterable[str] | None = None) -> dict[str, list[Snap]]:
     query = select(ControlSnapshot.id, ControlSnapshot.series, ControlSnapshot.taken_on, ControlSnapshot.source_id)
     if series is not None:
         query = query.where(ControlSnapshot.series.in_(list(series)))
@@ -103,7 +111,7 @@ def _runs(series: str, n: int, shown: dict[int, dict[tuple[int, str], tuple]]) -
             if i is not None:
                 start = prev = i
     runs.sort(key=lambda r: (r.first, r.actor_id, r.status))
-    starting: dict[int, list[Optional[str]]] = {}
+    starting: dict[int, list[str | None]] = {}
     for r in runs:
         starting.setdefault(r.first, []).append(r.label)
     for r in runs:
@@ -119,7 +127,7 @@ _WIDEST_LABEL_WINDOW = dt.timedelta(days=31)
 
 
 @lru_cache(maxsize=4096)  # one label stands on many places' runs
-def label_dates(label: Optional[str], shown_on: dt.date) -> Optional[tuple[dt.date, dt.date]]:
+def label_dates(label: str | None, shown_on: dt.date) -> tuple[dt.date, dt.date] | None:
     """The days an area's label dates it to, on a map of ``shown_on``: ``Liberated 25.03``,
     ``Звільнено 16.03-17.03``, ``27-31.03``, ``{{at:19.09}}`` (zero-padded day.month,
     optionally .year); None when it names no date.
@@ -151,7 +159,7 @@ def label_dates(label: Optional[str], shown_on: dt.date) -> Optional[tuple[dt.da
     return min(days), max(days)
 
 
-def _narrowed(lo: Optional[dt.date], hi: dt.date, dated: Optional[tuple[dt.date, dt.date]]):
+def _narrowed(lo: dt.date | None, hi: dt.date, dated: tuple[dt.date, dt.date] | None):
     """The window ``lo``..``hi`` (``lo`` None: open) cut to a label's days; None when they miss it."""
     if dated is None:
         return None
@@ -204,8 +212,8 @@ def span_values(run: Run, snaps: list[Snap]) -> dict:
 
 
 # -- which areas contain which points ------------------------------------------------------
-def _area_rows(session: Session, series: str, lat: Optional[float] = None, lon: Optional[float] = None,
-               location_ids: Optional[list[int]] = None):
+def _area_rows(session: Session, series: str, lat: float | None = None, lon: float | None = None,
+               location_ids: list[int] | None = None):
     cols = (ControlArea.id, ControlArea.actor_id, ControlArea.status, ControlArea.label, ControlArea.location_id,
             ControlArea.geometry, ControlArea.shape_hash, ControlArea.certainty, ControlArea.hedge)
     query = select(*cols).where(ControlArea.series == series)
@@ -227,7 +235,7 @@ def _links(session: Session, area_ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
-def point_runs(session: Session, lat: float, lon: float, location_id: Optional[int] = None) -> list[tuple[Run, list[Snap]]]:
+def point_runs(session: Session, lat: float, lon: float, location_id: int | None = None) -> list[tuple[Run, list[Snap]]]:
     """The runs of every series at one point (and, if given, the place's own snapshot claims)."""
     out = []
     for series, snaps in snapshots_by_series(session).items():
@@ -238,7 +246,7 @@ def point_runs(session: Session, lat: float, lon: float, location_id: Optional[i
         containing = [r for r in rows if (r.location_id is not None and r.location_id == location_id)
                       or (r.geometry is not None and _contains(r, lat, lon))]
         links = _links(session, [r.id for r in containing])
-        shown: dict[int, dict[tuple[int, str], Optional[str]]] = {}
+        shown: dict[int, dict[tuple[int, str], str | None]] = {}
         for r in containing:
             for snapshot_id in links.get(r.id, []):
                 shown.setdefault(index[snapshot_id], {}).setdefault((r.actor_id, r.status), _shown(r))
@@ -349,8 +357,8 @@ class MaterializeResult(Result):
                 f"{self.deleted} deleted")
 
 
-def materialize(session: Session, series: Optional[Iterable[str]] = None,
-                location_ids: Optional[Iterable[int]] = None) -> MaterializeResult:
+def materialize(session: Session, series: Iterable[str] | None = None,
+                location_ids: Iterable[int] | None = None) -> MaterializeResult:
     """Write the map spans of every place with a point (or the given places) for the series (default: all)."""
     import shapely
     from shapely.strtree import STRtree
@@ -369,13 +377,13 @@ def materialize(session: Session, series: Optional[Iterable[str]] = None,
         polygons = [r for r in rows if r.geometry is not None]
         owned = [r for r in rows if r.location_id is not None]
         places = _places_for(session, polygons, scope) if polygons else []
-        shown: dict[int, dict[int, dict[tuple[int, str], Optional[str]]]] = {}
+        shown: dict[int, dict[int, dict[tuple[int, str], str | None]]] = {}
         links = _links(session, [r.id for r in rows])
         if places and polygons:
             tree = STRtree([shape_of(r.shape_hash, r.geometry) for r in polygons])
             points = shapely.points([[p.longitude, p.latitude] for p in places])
             point_idx, area_idx = tree.query(points, predicate="intersects")
-            for pi, ai in zip(point_idx.tolist(), area_idx.tolist()):
+            for pi, ai in zip(point_idx.tolist(), area_idx.tolist(), strict=True):
                 r = polygons[ai]
                 for snapshot_id in links.get(r.id, []):
                     shown.setdefault(places[pi].id, {}).setdefault(index[snapshot_id], {}).setdefault(
@@ -407,7 +415,7 @@ def materialize(session: Session, series: Optional[Iterable[str]] = None,
     return result
 
 
-def _places_for(session: Session, polygons, scope: Optional[list[int]]) -> list:
+def _places_for(session: Session, polygons, scope: list[int] | None) -> list:
     """Places with a point inside the series' overall bounding box."""
     bounds = [shape_of(r.shape_hash, r.geometry).bounds for r in polygons]
     min_lon, min_lat = min(b[0] for b in bounds), min(b[1] for b in bounds)
@@ -423,7 +431,7 @@ def _places_for(session: Session, polygons, scope: Optional[list[int]]) -> list:
     return list(session.execute(query).all())
 
 
-def _places_with_spans(session: Session, series: str, scope: Optional[list[int]]) -> set[int]:
+def _places_with_spans(session: Session, series: str, scope: list[int] | None) -> set[int]:
     query = select(ControlSpan.location_id).where(
         ControlSpan.origin == ORIGIN, ControlSpan.key.like(f"snapshot/{series}/%")).distinct()
     found = set(session.scalars(query))

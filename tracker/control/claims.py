@@ -26,17 +26,17 @@ answer from stale claims only is ``stale``, never ``held``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.model.dates import FuzzyDate, parse_fuzzy_date
-from tracker.errors import TrackerError, UnknownName
 from tracker.control import areas
 from tracker.control.freshness import assess
 from tracker.control.spans import Claim, PlaceRef, certainly_covers, possible_at, source_label, span_views
+from tracker.errors import TrackerError, UnknownName
+from tracker.model.dates import FuzzyDate, parse_fuzzy_date
 from tracker.model.entities import ActorRelation, ControlSpan, Location, Source
 from tracker.names.normalize import normalize_name
 from tracker.names.resolve import ancestors, find_actor, find_place, place_at
@@ -60,9 +60,9 @@ class Holding:
     answer: str  # held | contested | disputed | divided | partial | uncertain | unknown
     claims: list[Claim] = field(default_factory=list)
     basis: str = "own"  # own | ancestor | parts | areas | none
-    basis_place: Optional[Location] = None
-    preferred: Optional[list[Claim]] = None  # the claims the headline answers from (None: all)
-    prefer: Optional[str] = None  # graded | latest | source=NAME
+    basis_place: Location | None = None
+    preferred: list[Claim] | None = None  # the claims the headline answers from (None: all)
+    prefer: str | None = None  # graded | latest | source=NAME
 
     @property
     def shown(self) -> list[Claim]:
@@ -202,7 +202,7 @@ class BadPreference(TrackerError):
 PREFERENCES = ("graded", "latest", "source=NAME")
 
 
-def _preference_text(prefer: Optional[str]) -> str:
+def _preference_text(prefer: str | None) -> str:
     if not prefer:
         return ""
     if prefer == "graded":
@@ -258,8 +258,8 @@ def preferred_claims(session: Session, claims: list[Claim], prefer: str) -> list
     return [c for v in keep for c in v]
 
 
-def _answer(place, when: FuzzyDate, claims: list[Claim], prefer: Optional[str], session: Session,
-            horizon: Optional[int] = None, **kw) -> Holding:
+def _answer(place, when: FuzzyDate, claims: list[Claim], prefer: str | None, session: Session,
+            horizon: int | None = None, **kw) -> Holding:
     assess(session, claims, when.earliest, horizon)
     if not prefer:
         return Holding(place, when, _judge(claims), claims, **kw)
@@ -268,7 +268,7 @@ def _answer(place, when: FuzzyDate, claims: list[Claim], prefer: Optional[str], 
     return Holding(place, when, answer, claims, preferred=chosen, prefer=prefer, **kw)
 
 
-def who_held(session: Session, place, at, prefer: Optional[str] = None, horizon: Optional[int] = None) -> Holding:
+def who_held(session: Session, place, at, prefer: str | None = None, horizon: int | None = None) -> Holding:
     """Who held ``place`` (a Location, its id, a name or ``LAT,LON``) at ``at`` (a fuzzy date).
 
     ``prefer`` picks the headline among disagreeing sources: ``graded`` (the
@@ -349,7 +349,7 @@ def affiliates(session: Session, actor_id: int, first: dt.date, last: dt.date) -
     return found
 
 
-def held_by(session: Session, actor, at, include_affiliates: bool = False, horizon: Optional[int] = None) -> list[Claim]:
+def held_by(session: Session, actor, at, include_affiliates: bool = False, horizon: int | None = None) -> list[Claim]:
     """What ``actor`` held (or contested) at ``at``, optionally with its affiliates and members."""
     if isinstance(actor, str):
         actor = find_actor(session, actor)

@@ -30,14 +30,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from tracker.results import Result
+from tracker.control.ground import GroundReading, read_ground
+from tracker.control.mentions import Participant, lead
+from tracker.control.spans import WantedSpan, write_spans
+from tracker.control.transfers import ACLED_KINDS, REPORT_KINDS, Transfer, decide, transfer_kind, weaker
 from tracker.model.entities import (
+    Actor,
     ActorAlias,
     ActorRelation,
     ControlSpan,
@@ -47,11 +51,7 @@ from tracker.model.entities import (
     LocationAlias,
     event_sources,
 )
-from tracker.model.entities import Actor
-from tracker.control.ground import GroundReading, read_ground
-from tracker.control.spans import WantedSpan, write_spans
-from tracker.control.mentions import Participant, lead
-from tracker.control.transfers import ACLED_KINDS, REPORT_KINDS, Transfer, decide, transfer_kind, weaker
+from tracker.results import Result
 
 CHUNK = 500
 ORIGIN = "derived"
@@ -64,7 +64,7 @@ class TransferEvent:
 
     id: int
     key: str
-    external_id: Optional[str]
+    external_id: str | None
     location_id: int
     date_start: dt.date
     date_end: dt.date
@@ -72,8 +72,8 @@ class TransferEvent:
     certainty: str
     source_id: int
     event_type: str
-    sub_type: Optional[str]
-    description: Optional[str]
+    sub_type: str | None
+    description: str | None
     kind: str
     transfer: Transfer
     source_ids: list[int] = field(default_factory=list)
@@ -105,7 +105,7 @@ class DeriveResult(Result):
         return (f"derived control: {self.events} transfer events at {self.places} places; spans "
                 f"{self.inserted} inserted, {self.updated} updated, {self.deleted} deleted")
 
-    def add(self, other: "DeriveResult") -> None:
+    def add(self, other: DeriveResult) -> None:
         for name in ("places", "events", "inserted", "updated", "deleted"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -123,8 +123,8 @@ def _transfer_filter():
     return or_(*like, *exact)
 
 
-def load_transfer_events(session: Session, location_ids: Optional[Iterable[int]] = None,
-                         event_ids: Optional[Iterable[int]] = None) -> list[TransferEvent]:
+def load_transfer_events(session: Session, location_ids: Iterable[int] | None = None,
+                         event_ids: Iterable[int] | None = None) -> list[TransferEvent]:
     """The transfer events (at the given places, or with the given ids, or all), with their decisions."""
     cols = (Event.id, Event.key, Event.external_id, Event.location_id, Event.date_start, Event.date_end,
             Event.date_precision, Event.certainty, Event.source_id, Event.event_type, Event.sub_type,
@@ -231,7 +231,7 @@ def _event_sources(session: Session, event_ids: list[int]) -> dict[int, list[int
 
 
 # -- the chain at one place ----------------------------------------------------------------
-def _confirm(span: Optional[WantedSpan], e: TransferEvent) -> None:
+def _confirm(span: WantedSpan | None, e: TransferEvent) -> None:
     if span is not None:
         span.confirmed.append((e.label, e.date_end))
 
@@ -243,7 +243,7 @@ def _chain(events: list[TransferEvent], anchored: set[tuple[int, int]]) -> tuple
     """
     wanted: list[WantedSpan] = []
     redundant: list[TransferEvent] = []
-    current: Optional[tuple[int, Optional[WantedSpan], TransferEvent]] = None  # (holder, its span if ours, event)
+    current: tuple[int, WantedSpan | None, TransferEvent] | None = None  # (holder, its span if ours, event)
     for e in events:
         t = e.transfer
         gainer = t.gainer.actor_id if t.gainer else None
@@ -323,14 +323,14 @@ def _quoted(phrases: list[str]) -> str:
     return ", ".join(f"\u201c{p}\u201d" for p in phrases)
 
 
-def _reading(e: TransferEvent) -> Optional[str]:
+def _reading(e: TransferEvent) -> str | None:
     """What the span keeps of the notes' reading (JSON), when it said anything."""
     if not e.ground.says_anything:
         return None
     return json.dumps(e.ground.as_data(), ensure_ascii=False)
 
 
-def _close(span: Optional[WantedSpan], e: TransferEvent) -> None:
+def _close(span: WantedSpan | None, e: TransferEvent) -> None:
     if span is not None:
         span.values.update(end_min=e.date_start, end_max=e.date_end, end_precision=e.date_precision, ended_by_id=e.id)
 
@@ -347,7 +347,7 @@ def redundant_transfers(events: list[TransferEvent], anchored: set[tuple[int, in
 
 
 # -- writing ---------------------------------------------------------------------------------
-def derive_control(session: Session, location_ids: Optional[Iterable[int]] = None) -> DeriveResult:
+def derive_control(session: Session, location_ids: Iterable[int] | None = None) -> DeriveResult:
     """Bring the derived spans at the given places (default: everywhere) in line with their events."""
     scope = None if location_ids is None else sorted(set(location_ids))
     events = load_transfer_events(session, location_ids=scope)

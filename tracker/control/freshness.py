@@ -29,8 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -44,11 +44,11 @@ DEFAULT_HORIZON_DAYS = 90
 class Freshness:
     """The newest evidence of a claim at the asked day, and whether it is stale."""
 
-    evidence: Optional[dt.date]  # newest supporting evidence on or before the day
-    age_days: Optional[int]
-    horizon_days: Optional[int]
+    evidence: dt.date | None  # newest supporting evidence on or before the day
+    age_days: int | None
+    horizon_days: int | None
     stale: bool = False
-    last_map: Optional[dt.date] = None  # for map claims asked about after their series' last snapshot
+    last_map: dt.date | None = None  # for map claims asked about after their series' last snapshot
 
     def note(self) -> str:
         """``last evidence 2015-07-31, 520 days before`` / ``as of the last map 2025-08-01, 153 days before``."""
@@ -94,7 +94,7 @@ class _Maps:
 
     def usual_interval(self, series: str) -> int:
         days = self.dates.get(series, [])
-        gaps = [(b - a).days for a, b in zip(days, days[1:]) if b > a]
+        gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False) if b > a]
         return int(statistics.median(gaps)) if gaps else DEFAULT_HORIZON_DAYS
 
 
@@ -102,7 +102,7 @@ def _sources_of(span) -> list:
     return list(span.sources or ([span.source] if getattr(span, "source", None) else []))
 
 
-def _report_date(span) -> Optional[dt.date]:
+def _report_date(span) -> dt.date | None:
     dates = [s.published_max for s in _sources_of(span) if getattr(s, "published_max", None)]
     return max(dates) if dates else None
 
@@ -116,7 +116,7 @@ def _confirmations(span, day: dt.date) -> list[dt.date]:
     return [d for d in days if d <= day]
 
 
-def assess(session: Session, claims: list, day: dt.date, horizon_days: Optional[int] = None) -> None:
+def assess(session: Session, claims: list, day: dt.date, horizon_days: int | None = None) -> None:
     """Set ``claim.freshness`` on each claim, as of ``day`` (the first day asked about)."""
     maps = _Maps(session, [c.span.source_id for c in claims if c.span.origin == "snapshot"])
     conn = session.connection()

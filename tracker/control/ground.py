@@ -24,11 +24,11 @@ the gainer leaving. Every reading keeps the phrases that decided it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
-from tracker.text import lexicon
 from tracker.control.mentions import SENTENCE_BREAK, Mentions, Participant, agent_after, subject_of
+from tracker.text import lexicon
 
 # Phrases whose participant inside is acted on, not acting: "drove RENAMO gunmen out".
 _ACTS_ON = re.compile(r"(?:drove|pushed|forced|expelled)\b", re.IGNORECASE)
@@ -42,8 +42,8 @@ class GroundReading:
     """Whether a transfer's gain lasted, by its notes."""
 
     temporary: bool = False  # the gainer held the ground only for a while
-    ends: Optional[str] = None  # "same day" or "next day": when the temporary holding ended
-    returned_side: Optional[int] = None  # the side the notes say holds the ground afterwards
+    ends: str | None = None  # "same day" or "next day": when the temporary holding ended
+    returned_side: int | None = None  # the side the notes say holds the ground afterwards
     retake: bool = False  # this event undoes a gain made earlier the same day
     phrases: list[str] = field(default_factory=list)  # the words that decided, as written
 
@@ -71,7 +71,7 @@ def _sentences(text: str) -> Iterable[tuple[int, str]]:
         yield start, sentence
 
 
-def _side_of(hit: lexicon.Hit, mentions, sentence: str, offset: int) -> Optional[int]:
+def _side_of(hit: lexicon.Hit, mentions, sentence: str, offset: int) -> int | None:
     """The side that does what a hit says: a participant named inside it, else the subject before its verb."""
     lo, hi = hit.start - offset, hit.end - offset
     inside = [m for m in mentions if lo <= m.start and m.end <= hi]
@@ -89,7 +89,7 @@ def _side_of(hit: lexicon.Hit, mentions, sentence: str, offset: int) -> Optional
     return None
 
 
-def read_ground(text: Optional[str], participants: list[Participant], gainer_side: Optional[int],
+def read_ground(text: str | None, participants: list[Participant], gainer_side: int | None,
                 place_names: Iterable[str] = ()) -> GroundReading:
     """Read whether the gain of ``gainer_side`` (1 or 2) lasted, and who held the ground after."""
     reading = GroundReading()

@@ -13,8 +13,8 @@ says. tracker.control.transfers (who gained) and tracker.control.ground
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 from tracker.names.normalize import normalize_name
 
@@ -37,7 +37,7 @@ class Participant:
     relatives: list[str] = field(default_factory=list)  # names of related actors (umbrella, affiliates)
 
     @property
-    def side(self) -> Optional[int]:
+    def side(self) -> int | None:
         return SIDE_OF_ROLE.get(self.role)
 
 
@@ -51,8 +51,7 @@ _STOP_TOKENS = {
     "state", "states", "islamic", "national", "armed", "unidentified", "the", "and", "for", "of", "with",
     "republic", "democratic", "united", "union", "mission", "communal", "ethnic", "special", "security",
     "defense", "defence", "resistance", "popular", "government", "province", "rebels", "protesters",
-    "rioters", "civilians", "unknown", "regional", "supreme", "political", "tribal", "armed",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "rioters", "civilians", "unknown", "regional", "supreme", "political", "tribal", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }
 
@@ -82,7 +81,7 @@ def _variants(name: str) -> set[str]:
     return out
 
 
-def _initials(name: str) -> Optional[str]:
+def _initials(name: str) -> str | None:
     words = [w for w in re.split(r"[\s\-]+", re.sub(r"\([^)]*\)", "", name)) if w]
     caps = [w for w in words if w[:1].isupper() and w.lower() not in ("of", "the", "and", "al", "el")]
     if 2 <= len(caps) <= 5 and len(caps) == len([w for w in words if w.lower() not in ("of", "the", "and")]):
@@ -179,7 +178,7 @@ def clause_start(sentence: str, verb_start: int) -> int:
     return start
 
 
-def subject_of(mentions: list[Mention], sentence: str, verb_start: int, verb: str = "") -> Optional[Mention]:
+def subject_of(mentions: list[Mention], sentence: str, verb_start: int, verb: str = "") -> Mention | None:
     """Who does the verb: the nearest mention before it in its clause that is not an object.
 
     A participle after a comma ("..., overtaking X") belongs to the sentence's
@@ -204,13 +203,13 @@ def subject_of(mentions: list[Mention], sentence: str, verb_start: int, verb: st
     return nearest
 
 
-def agent_after(mentions: list[Mention], end: int, limit: int = 80) -> Optional[Mention]:
+def agent_after(mentions: list[Mention], end: int, limit: int = 80) -> Mention | None:
     after = [m for m in mentions if end <= m.start <= end + limit]
     specific = [m for m in after if m.specific]
     return (specific or after)[0] if after else None
 
 
-def lead(participants: list[Participant], side: int) -> Optional[Participant]:
+def lead(participants: list[Participant], side: int) -> Participant | None:
     main = [p for p in participants if p.side == side and p.role in ("actor1", "actor2", "perpetrator", "target")]
     rest = [p for p in participants if p.side == side]
     return (main or rest or [None])[0]

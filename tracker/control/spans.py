@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Optional
 
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
@@ -29,7 +28,7 @@ from tracker.model.entities import Actor, ControlSpan, Event, Location, Source, 
 CHUNK = 500
 
 
-def period_text(span_min: Optional[dt.date], span_max: Optional[dt.date], precision: Optional[str]) -> str:
+def period_text(span_min: dt.date | None, span_max: dt.date | None, precision: str | None) -> str:
     """A span boundary as the user wrote it (``2015-06``), or ``…`` when unknown."""
     if span_min is None:
         return ""
@@ -62,7 +61,7 @@ class Claim:
 
     span: ControlSpan
     certain: bool  # the span surely covers the whole date asked about
-    freshness: Optional[Freshness] = None  # set by tracker.freshness.assess
+    freshness: Freshness | None = None  # set by tracker.freshness.assess
 
     @property
     def holder(self) -> str:
@@ -117,10 +116,10 @@ class Claim:
 # -- the lean read path: plain rows, no ORM objects (who_held must answer in well under 1 ms) --
 @dataclass
 class PlaceRef:
-    id: Optional[int]
+    id: int | None
     name: str
-    latitude: Optional[float] = None
-    longitude: Optional[float] = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass
@@ -143,14 +142,14 @@ class SourceView:
     key: str
     kind: str
     title: str
-    publisher: Optional[str]
-    reliability: Optional[str]
-    credibility: Optional[str]
-    published_max: Optional[dt.date]
-    loaded_at: Optional[dt.datetime]
+    publisher: str | None
+    reliability: str | None
+    credibility: str | None
+    published_max: dt.date | None
+    loaded_at: dt.datetime | None
 
     @property
-    def grading(self) -> Optional[str]:
+    def grading(self) -> str | None:
         if self.reliability or self.credibility:
             return f"{self.reliability or 'F'}{self.credibility or '6'}"
         return None
@@ -172,16 +171,16 @@ class SpanPeriod:
     views (:class:`SpanView` here, the rows of ``changes`` and ``check``) add their columns
     after these; select :data:`SPAN_PERIOD_COLUMNS` first to build one from a row."""
 
-    id: Optional[int]
-    location_id: Optional[int]
+    id: int | None
+    location_id: int | None
     actor_id: int
     status: str
-    start_min: Optional[dt.date]
-    start_max: Optional[dt.date]
-    start_precision: Optional[str]
-    end_min: Optional[dt.date]
-    end_max: Optional[dt.date]
-    end_precision: Optional[str]
+    start_min: dt.date | None
+    start_max: dt.date | None
+    start_precision: str | None
+    end_min: dt.date | None
+    end_max: dt.date | None
+    end_precision: str | None
     origin: str
 
     @property
@@ -207,16 +206,16 @@ class SpanView(SpanPeriod):
     """A control span as plain data, with the attribute names of :class:`ControlSpan`."""
 
     certainty: str
-    quote: Optional[str]
-    basis: Optional[str]
+    quote: str | None
+    basis: str | None
     source_id: int
-    reading: Optional[str]
+    reading: str | None
     location: PlaceRef
     actor: ActorRef
-    begun_by: Optional[EventRef] = None
-    ended_by: Optional[EventRef] = None
+    begun_by: EventRef | None = None
+    ended_by: EventRef | None = None
     sources: list[SourceView] = field(default_factory=list)
-    source: Optional[SourceView] = None
+    source: SourceView | None = None
 
 
 _STATEMENTS: dict[str, object] = {}
@@ -314,7 +313,7 @@ SPAN_FIELDS = ("location_id", "actor_id", "status", "start_min", "start_max", "s
 
 
 def write_spans(session: Session, wanted: list[WantedSpan], places: list[int], origin: str,
-                key_prefix: Optional[str] = None) -> SpanChanges:
+                key_prefix: str | None = None) -> SpanChanges:
     """Make the spans of ``origin`` (keys starting with ``key_prefix``) at ``places`` exactly ``wanted``."""
     result = SpanChanges()
     session.flush()

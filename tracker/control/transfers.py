@@ -29,8 +29,8 @@ those rows).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 from tracker.control.mentions import (
     SENTENCE_BREAK,
@@ -71,7 +71,7 @@ def weaker(a: str, b: str) -> str:
     return a if order.get(a, 1) >= order.get(b, 1) else b
 
 
-def transfer_kind(event_type: Optional[str], sub_type: Optional[str]) -> Optional[str]:
+def transfer_kind(event_type: str | None, sub_type: str | None) -> str | None:
     """``nonstate`` / ``government`` / ``nonviolent`` / ``capture`` / ``withdrawal``, or None."""
     for text in (sub_type, event_type):
         if not text:
@@ -139,7 +139,7 @@ class NotesReading:
     loss_sides: list[tuple[int, str]] = field(default_factory=list)
     unnamed_gainers: list[str] = field(default_factory=list)  # "Shura fighters": a subject that is no participant
 
-    def verdict(self) -> Optional[tuple[int, str, bool]]:
+    def verdict(self) -> tuple[int, str, bool] | None:
         """(winning side, quote, specific?) or None when the notes do not tell."""
         gains = {s for s, _ in self.gain_sides}
         losses = {s for s, _ in self.loss_sides}
@@ -160,7 +160,7 @@ def _snippet(sentence: str, start: int, end: int) -> str:
     return " ".join(text.split())
 
 
-def _unnamed_subject(sentence: str, verb_start: int, exclude: Iterable[str]) -> Optional[str]:
+def _unnamed_subject(sentence: str, verb_start: int, exclude: Iterable[str]) -> str | None:
     """A capitalised group name right before the verb that is none of the participants."""
     words = sentence[clause_start(sentence, verb_start):verb_start].split()
     if not words or len(words) > 8:
@@ -177,7 +177,7 @@ def _unnamed_subject(sentence: str, verb_start: int, exclude: Iterable[str]) -> 
     return None
 
 
-def read_notes(text: Optional[str], participants: list[Participant], place_names: Iterable[str] = ()) -> NotesReading:
+def read_notes(text: str | None, participants: list[Participant], place_names: Iterable[str] = ()) -> NotesReading:
     """Read who took or lost the ground from an event's notes."""
     reading = NotesReading()
     if not text:
@@ -246,11 +246,11 @@ class Transfer:
     """Who gained and who lost a place in one event, and why we think so."""
 
     kind: str
-    gainer: Optional[Participant]
-    loser: Optional[Participant]
+    gainer: Participant | None
+    loser: Participant | None
     basis: str
     certainty: str
-    order_gainer: Optional[Participant]  # actor 1, the reading by actor order alone
+    order_gainer: Participant | None  # actor 1, the reading by actor order alone
     notes_disagree: bool = False  # the notes name another side than actor 1 as taking the ground
     notes_quote: str = ""
 
@@ -259,14 +259,14 @@ def _sides_with(participants: list[Participant], kinds: set[str]) -> set[int]:
     return {p.side for p in participants if p.side is not None and p.kind in kinds}
 
 
-def decide(kind: str, participants: list[Participant], notes: Optional[str], event_certainty: str = "reported",
+def decide(kind: str, participants: list[Participant], notes: str | None, event_certainty: str = "reported",
            place_names: Iterable[str] = ()) -> Transfer:
     """Decide who gained the place in a transfer event of ``kind`` (see the module's rule)."""
     first = lead(participants, 1)
     sides = {p.side for p in participants if p.side is not None}
 
     # 1. the codebook
-    codebook_side: Optional[int] = None
+    codebook_side: int | None = None
     by_kinds = False
     if kind == "government":
         states = _sides_with(participants, STATE_KINDS)

@@ -3,27 +3,27 @@ and the Alembic migrations that are the only way the schema is made or changed (
 """
 
 from tracker.db.engine import (  # noqa: F401
+    DEFAULT_URL,
+    ENV_VAR,
+    WRITER_LOCK_KEY,
+    connect,
     database_url,
     describe,
     make_engine,
-    connect,
     session_scope,
-    WRITER_LOCK_KEY,
-    DEFAULT_URL,
-    ENV_VAR,
 )
 from tracker.db.migrations import (  # noqa: F401
-    migrations_dir,
+    SCHEMA_HEAD,
     alembic_config,
-    head_revision,
+    check,
     current_revision,
-    upgrade,
     downgrade,
     ensure_schema,
+    head_revision,
     history,
-    check,
+    migrations_dir,
     stamp,
-    SCHEMA_HEAD,
+    upgrade,
 )
 
 __all__ = ["database_url", "describe", "make_engine", "connect", "session_scope", "WRITER_LOCK_KEY", "DEFAULT_URL", "ENV_VAR", "migrations_dir", "alembic_config", "head_revision", "current_revision", "upgrade", "downgrade", "ensure_schema", "history", "check", "stamp", "SCHEMA_HEAD"]

@@ -9,12 +9,12 @@ The schema is tracker.db.migrations' business.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.errors import DatabaseError
@@ -23,7 +23,7 @@ DEFAULT_URL = "sqlite:///tracker.db"
 ENV_VAR = "TRACKER_DATABASE_URL"
 
 
-def database_url(url: Optional[str] = None) -> str:
+def database_url(url: str | None = None) -> str:
     """The URL to use: the one given, else the environment, else ./tracker.db."""
     return url or os.environ.get(ENV_VAR) or DEFAULT_URL
 
@@ -67,7 +67,7 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: Optional[str] = None) -> Engine:
+def make_engine(url: str | None = None) -> Engine:
     """An engine for the URL, with the pragmas tracker relies on for SQLite."""
     parsed = _normalize_url(database_url(url))
     if parsed.get_backend_name() == "sqlite":

@@ -12,7 +12,6 @@ import io
 from contextlib import redirect_stdout
 from importlib import resources
 from pathlib import Path
-from typing import Optional
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
@@ -45,7 +44,7 @@ def head_revision(engine: Engine) -> str:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
-def current_revision(engine: Engine) -> Optional[str]:
+def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with connect(engine) as conn:
@@ -98,8 +97,8 @@ def ensure_schema(engine: Engine) -> None:
 
 def history() -> list[dict]:
     """The revisions, newest first: id, the one it follows, its message."""
-    from alembic.script import ScriptDirectory
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))

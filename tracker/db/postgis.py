@@ -9,8 +9,6 @@ answers are the same with or without PostGIS.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -20,7 +18,7 @@ _MARGIN = 1.001
 _MARGIN_M = 1.0
 
 
-def geography_schema(session: Session, table: str) -> Optional[str]:
+def geography_schema(session: Session, table: str) -> str | None:
     """The schema of the PostGIS extension when ``table`` has its ``geog`` column; None otherwise.
 
     Asked once per database connection (migrations dispose of the pool, so an
@@ -34,7 +32,7 @@ def geography_schema(session: Session, table: str) -> Optional[str]:
     return cache[table]
 
 
-def _ask(session: Session, table: str) -> Optional[str]:
+def _ask(session: Session, table: str) -> str | None:
     return session.execute(text(
         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
         "WHERE e.extname = 'postgis' AND EXISTS (SELECT 1 FROM pg_attribute "

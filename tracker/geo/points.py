@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from tracker.errors import TrackerError
 
@@ -14,7 +13,7 @@ class BadPoint(TrackerError, ValueError):
     """Text that looks like LAT,LON but lies off the globe."""
 
 
-def parse_point(text: str) -> Optional[tuple[float, float]]:
+def parse_point(text: str) -> tuple[float, float] | None:
     """``"49.21,37.26"`` -> ``(49.21, 37.26)`` (lat, lon); None when the text is not a point.
 
     Raises BadPoint when it looks like a point but lies off the globe.

@@ -19,15 +19,15 @@ Never a scan of the events table. A query runs in three steps:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional, Sequence, Union
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from tracker.model.dates import parse_fuzzy_date
 from tracker.errors import AmbiguousName, Candidate, TrackerError, UnknownName
 from tracker.geo.points import parse_point
+from tracker.model.dates import parse_fuzzy_date
 from tracker.model.entities import ControlSpan, Event, GazetteerPlace, Location
 
 # The smallest radius of curvature of the WGS84 ellipsoid (the meridian at the
@@ -122,7 +122,7 @@ def _check_radius(km: float) -> float:
 
 
 # -- the centre ------------------------------------------------------------------------------------
-def resolve_center(session: Session, near: Union["Center", str, Sequence[float]]) -> Center:
+def resolve_center(session: Session, near: Center | str | Sequence[float]) -> Center:
     """The centre named by ``LAT,LON``, a (lat, lon) pair, a place in the store, or a gazetteer place."""
     if isinstance(near, Center):
         return near
@@ -227,7 +227,7 @@ def add_distances(records: Iterable[dict], center: Center) -> Iterator[dict]:
         yield rec
 
 
-def who_held_near(session: Session, near, km: float, at, horizon: Optional[int] = None) -> tuple[Center, list[dict]]:
+def who_held_near(session: Session, near, km: float, at, horizon: int | None = None) -> tuple[Center, list[dict]]:
     """Who held each place within ``km`` of ``near`` at ``at``: the places with control claims of their own then.
 
     Places inside them that have no claims of their own inherit those answers

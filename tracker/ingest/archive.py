@@ -17,16 +17,17 @@ import base64
 import datetime as dt
 import gzip
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any, Iterator, Optional
+from typing import IO, Any
 
 from sqlalchemy import Date, DateTime, LargeBinary, Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker import db
-from tracker.results import Result
 from tracker.errors import BadRecord, TrackerError
 from tracker.model import Base
+from tracker.results import Result
 
 FORMAT = "tracker-archive/1"
 SUFFIXES = (".tracker.jsonl.gz", ".tracker.jsonl")
@@ -48,7 +49,7 @@ def _open_read(path: str) -> IO[str]:
         magic = probe.read(2)
     if magic == b"\x1f\x8b":
         return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
 
 
 def _tables() -> list[Table]:
@@ -134,7 +135,7 @@ def restore_archive(session: Session, path: str) -> ArchiveResult:
             raise BadRecord(path, 1, "format", f"not a tracker archive (expected {FORMAT})")
         if header.get("schema") != db.SCHEMA_HEAD:
             raise BadRecord(path, 1, "schema", f"archive schema {header.get('schema')} differs from this tracker's {db.SCHEMA_HEAD}")
-        current: Optional[str] = None
+        current: str | None = None
         batch: list[dict] = []
         deferred: list[tuple[Table, dict]] = []
         decode = None
@@ -166,7 +167,7 @@ def _self_references(table: Table) -> list[str]:
     return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
 
 
-def _flush(session: Session, table: Optional[Table], batch: list[dict], deferred: list) -> None:
+def _flush(session: Session, table: Table | None, batch: list[dict], deferred: list) -> None:
     """Insert a batch; links from a table to itself (a place's parent) are set afterwards."""
     if table is None or not batch:
         return

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Optional
 
 from sqlalchemy.engine import Connection
 
@@ -96,7 +95,7 @@ class BulkWriter:
         return value.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
 
 
-def delete_events(conn: Connection, write: BulkWriter, places, doomed: list[tuple[int, Optional[int], Optional[int]]],
+def delete_events(conn: Connection, write: BulkWriter, places, doomed: list[tuple[int, int | None, int | None]],
                   now: dt.datetime, touched: set, reason: str = "") -> int:
     """Delete live imported events, keeping the version that stood (and, where given, the deletion) in history.
 

@@ -17,17 +17,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from tracker.ingest.documents import Document, read_document
-from tracker.text.lexicon import compile_words
 from tracker.model.vocabularies import ACTOR_KINDS, CERTAINTIES, CONTROL_STATUSES
+from tracker.text.lexicon import compile_words
 
 FORMAT = "tracker-control-map/1"
 _GRADING = re.compile(r"^[A-F][1-6]$")
 
 
-def label_key(text: Optional[str]) -> str:
+def label_key(text: str | None) -> str:
     """A label as rules match it: NFKC, case-folded, every run of spaces (and NBSP, newlines) one space."""
     if not text:
         return ""
@@ -40,9 +40,9 @@ class HolderSpec:
     key: str
     name: str
     kind: str = "other"
-    country: Optional[str] = None
+    country: str | None = None
     aliases: list[str] = field(default_factory=list)
-    description: Optional[str] = None
+    description: str | None = None
 
 
 @dataclass
@@ -53,7 +53,7 @@ class LabelRule:
     holders: list[str] = field(default_factory=list)  # holder keys
     status: str = "held"
     skip: bool = False
-    line: Optional[int] = None
+    line: int | None = None
 
     def matches(self, key: str) -> bool:
         return any(t in key for t in self.terms)
@@ -64,9 +64,9 @@ class FileRule:
     """Files whose name matches ``pattern`` belong to ``series`` (and may read unlabelled features their way)."""
 
     pattern: str
-    series: Optional[str] = None
-    title: Optional[str] = None
-    unlabelled: Optional[LabelRule] = None
+    series: str | None = None
+    title: str | None = None
+    unlabelled: LabelRule | None = None
 
 
 @dataclass
@@ -85,21 +85,21 @@ class ControlMap:
     file: str
     name: str
     series: str
-    publisher: Optional[str] = None
-    url: Optional[str] = None
-    reliability: Optional[str] = None
-    credibility: Optional[str] = None
+    publisher: str | None = None
+    url: str | None = None
+    reliability: str | None = None
+    credibility: str | None = None
     label_property: str = "name"
     points: str = "claims"  # claims | skip
     unmatched: str = "skip"  # skip | error
     holders: dict[str, HolderSpec] = field(default_factory=dict)
     rules: list[LabelRule] = field(default_factory=list)
     files: list[FileRule] = field(default_factory=list)
-    unlabelled: Optional[LabelRule] = None
-    hedges: list["Hedge"] = field(default_factory=list)
+    unlabelled: LabelRule | None = None
+    hedges: list[Hedge] = field(default_factory=list)
     text_hash: str = ""
 
-    def hedge_of(self, label: Optional[str]) -> Optional[tuple[str, str]]:
+    def hedge_of(self, label: str | None) -> tuple[str, str] | None:
         """(certainty, the hedging words as written) of a label that hedges, or None.
 
         The weakest certainty of the hedges it contains decides: "Начебто
@@ -117,7 +117,7 @@ class ControlMap:
         weakest = max((c for c, _ in found), key=CERTAINTIES.index)
         return weakest, ", ".join(dict.fromkeys(w for _, w in found))
 
-    def rule_for(self, label: Optional[str], file_rule: Optional[FileRule] = None) -> Optional[LabelRule]:
+    def rule_for(self, label: str | None, file_rule: FileRule | None = None) -> LabelRule | None:
         key = label_key(label)
         if not key:
             if file_rule is not None and file_rule.unlabelled is not None:
@@ -128,7 +128,7 @@ class ControlMap:
                 return rule
         return None
 
-    def file_rule(self, path: str) -> Optional[FileRule]:
+    def file_rule(self, path: str) -> FileRule | None:
         name = Path(path).name
         for rule in self.files:
             if fnmatch.fnmatch(name, rule.pattern) or fnmatch.fnmatch(Path(path).stem, rule.pattern):
@@ -136,7 +136,7 @@ class ControlMap:
         return None
 
 
-def _text(doc: Document, path: tuple, value: Any, required: bool = False, limit: int = 300) -> Optional[str]:
+def _text(doc: Document, path: tuple, value: Any, required: bool = False, limit: int = 300) -> str | None:
     if value is None:
         if required:
             raise doc.error(path, "required")

@@ -23,9 +23,9 @@ import hashlib
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
 
 from tracker.errors import BadRecord
 
@@ -58,7 +58,7 @@ def _open_binary(path: str):
     return open(path, "rb")
 
 
-def inspect_file(path: str, encoding: Optional[str] = None) -> FileInfo:
+def inspect_file(path: str, encoding: str | None = None) -> FileInfo:
     """Fingerprint a file and settle its encoding, in one pass.
 
     With ``encoding`` given the whole file must decode in it (the error names
@@ -185,7 +185,7 @@ def _utf8_in_disguise(m: re.Match) -> str:
     return chunk
 
 
-def repair_text(value: str) -> tuple[str, Optional[str]]:
+def repair_text(value: str) -> tuple[str, str | None]:
     """Mis-encoded text put right, or why it cannot be stored: (text, problem or None).
 
     Two kinds of mojibake are certain enough to repair: Windows-1252
@@ -221,7 +221,7 @@ class RawRecord:
     line: int
     fields: list[str]
     complete: bool = True  # false when the file ends inside this record without a line end
-    problem: Optional[str] = None  # why the record could not be read whole
+    problem: str | None = None  # why the record could not be read whole
 
 
 def read_records(info: FileInfo) -> Iterator[RawRecord]:

@@ -19,21 +19,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from tracker.ingest.datafiles import FileInfo, inspect_file, read_records
-from tracker.results import Result
 from tracker.errors import BadRecord, MissingSetting
-from tracker.ingest.identity import day_stamp, identity_key, is_realtime, release_from_name, stamp_text
 from tracker.ingest.bulk import JSON, BulkWriter, delete_events
+from tracker.ingest.datafiles import FileInfo, inspect_file, read_records
 from tracker.ingest.datasets.base import RowError
-from tracker.model.entities import Source
+from tracker.ingest.identity import day_stamp, identity_key, is_realtime, release_from_name, stamp_text
 from tracker.ingest.versions import Version
+from tracker.model.entities import Source
+from tracker.results import Result
 
 COLUMNS = ("event_id_cnty", "deleted_timestamp")
 
@@ -49,7 +49,7 @@ class DeletionResult(Result):
     kept: int = 0  # a newer export holds them: the deletion is history only
     not_stored: int = 0  # ids the store does not hold: recorded for later imports
     unchanged: int = 0  # deletions already recorded
-    latest: Optional[int] = None
+    latest: int | None = None
     touched_places: set = field(default_factory=set, repr=False)
 
     def counts(self) -> dict[str, int]:
@@ -138,11 +138,11 @@ def _rows(info: FileInfo) -> Iterator[tuple[int, str, int]]:
         yield rec.line, ext, _clock(rec.fields[i_stamp], rec.line, path)
 
 
-def import_deletions(conn: Connection, path: str, release: Optional[str] = None,
-                     now: Optional[dt.datetime] = None) -> DeletionResult:
+def import_deletions(conn: Connection, path: str, release: str | None = None,
+                     now: dt.datetime | None = None) -> DeletionResult:
     """Apply an ACLED deletions list in the caller's transaction (roll it back on an exception)."""
     info = inspect_file(path)
-    now = (now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None)
+    now = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
     write = BulkWriter(conn)
     release = release or release_from_name(path)
     entries: dict[str, tuple[int, str, int]] = {}
@@ -183,7 +183,7 @@ def import_deletions(conn: Connection, path: str, release: Optional[str] = None,
                 f"AND external_id IN ({marks})", tuple(chunk)):
             recorded.add((key, stamp))
     tombstones, doomed, kept = [], [], []
-    for base, (line, ext, stamp) in entries.items():
+    for base, (_, ext, stamp) in entries.items():
         ns = release if is_realtime("acled", ext) else None
         events = live.get(base, [])
         keys = [key for _, key, _, _ in events] or [base]  # every event under the id (identity conflicts too)

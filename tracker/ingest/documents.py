@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -42,7 +42,7 @@ class Document:
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
 
-    def line_of(self, path: Path) -> Optional[int]:
+    def line_of(self, path: Path) -> int | None:
         """The line of the value at ``path``, or of its nearest enclosing value."""
         path = tuple(path)
         while path:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Optional
 
 from tracker.names.normalize import normalize_name
 
@@ -43,7 +42,7 @@ AGREEING_DAYS = 366  # a revision moves an event's date by less than a year
 _EPOCH = dt.datetime(1970, 1, 1)
 
 
-def release_of(scheme: str, external_id: str, release: Optional[str]) -> Optional[str]:
+def release_of(scheme: str, external_id: str, release: str | None) -> str | None:
     """The release an id is unique in: ``release`` for ACLED realtime ids, None for global ids."""
     if scheme == "acled" and REALTIME_ID.match(external_id):
         return release
@@ -54,12 +53,12 @@ def is_realtime(scheme: str, external_id: str) -> bool:
     return scheme == "acled" and REALTIME_ID.match(external_id) is not None
 
 
-def identity_key(external_id: str, release: Optional[str]) -> str:
+def identity_key(external_id: str, release: str | None) -> str:
     """``2460RTA@2016`` for a realtime id, the id itself for a global one."""
     return f"{external_id}@{release}" if release else external_id
 
 
-def conflict_key(base: str, country: Optional[str], recorded: Optional[dt.date]) -> str:
+def conflict_key(base: str, country: str | None, recorded: dt.date | None) -> str:
     """The key of one of several different events under one id: with its country and date."""
     place = "-".join(normalize_name(country or "").split()) or "unknown"
     return f"{base}~{place}~{recorded.isoformat() if recorded else 'undated'}"
@@ -70,14 +69,14 @@ def base_of(key: str) -> str:
     return key.split("~", 1)[0]
 
 
-def parse_ident(text: str) -> tuple[str, Optional[str]]:
+def parse_ident(text: str) -> tuple[str, str | None]:
     """``2460RTA@2016`` -> ("2460RTA", "2016"); ``LBY1234`` -> ("LBY1234", None)."""
     ext, at, release = text.partition("@")
     return (ext.strip(), release.strip() or None) if at else (text.strip(), None)
 
 
-def same_event(country_a: Optional[str], day_a: Optional[dt.date], country_b: Optional[str],
-               day_b: Optional[dt.date]) -> bool:
+def same_event(country_a: str | None, day_a: dt.date | None, country_b: str | None,
+               day_b: dt.date | None) -> bool:
     """Whether two rows under one key can be versions of one event (not an identity conflict)."""
     if country_a and country_b and normalize_name(country_a) != normalize_name(country_b):
         return False
@@ -97,13 +96,13 @@ def dates_in_name(path: str) -> list[dt.date]:
     return out
 
 
-def release_from_name(path: str) -> Optional[str]:
+def release_from_name(path: str) -> str | None:
     """The realtime release a file's name says: the year of its first date."""
     dates = dates_in_name(path)
     return str(dates[0].year) if dates else None
 
 
-def export_day_from_name(path: str) -> Optional[dt.date]:
+def export_day_from_name(path: str) -> dt.date | None:
     """The export's date a file's name says: its last date (the end of the range it covers)."""
     dates = dates_in_name(path)
     return dates[-1] if dates else None
@@ -115,12 +114,12 @@ def day_stamp(day: dt.date) -> int:
     return int((dt.datetime.combine(day, dt.time(23, 59, 59)) - _EPOCH).total_seconds())
 
 
-def moment(stamp: Optional[int]) -> Optional[dt.datetime]:
+def moment(stamp: int | None) -> dt.datetime | None:
     """A Unix-seconds clock as a naive UTC datetime."""
     return None if stamp is None else _EPOCH + dt.timedelta(seconds=stamp)
 
 
-def stamp_text(stamp: Optional[int]) -> str:
+def stamp_text(stamp: int | None) -> str:
     """A clock for people: the day when it is a day's end, else the second."""
     if stamp is None:
         return ""

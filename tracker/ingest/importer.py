@@ -43,25 +43,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Optional
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
+from tracker.control.transfers import transfer_kind
+from tracker.errors import BadRecord, ConflictingOption, MissingSetting, TrackerError
 from tracker.ingest.bulk import JSON, BulkWriter, delete_events
 from tracker.ingest.datafiles import SUSPECT, FileInfo, inspect_file, read_records, repair_text
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError
+from tracker.ingest.identity import (
+    conflict_key,
+    day_stamp,
+    export_day_from_name,
+    identity_key,
+    is_realtime,
+    moment,
+    release_from_name,
+    same_event,
+    stamp_text,
+)
+from tracker.ingest.versions import Version, as_date, deleted_by, is_newer, newest, row_content, snapshot_versions
+from tracker.model.entities import DatasetCoverage, Source
+from tracker.names.matching import ActorMap, IdSource, PlaceMap, Unresolvable
+from tracker.names.normalize import normalize_name
 from tracker.progress import Progress, ProgressCallback
 from tracker.results import Result
-from tracker.errors import BadRecord, ConflictingOption, MissingSetting, TrackerError
-from tracker.ingest.identity import (conflict_key, day_stamp, export_day_from_name, identity_key, is_realtime, moment,
-                       release_from_name, same_event, stamp_text)
-from tracker.names.matching import ActorMap, IdSource, PlaceMap, Unresolvable
-from tracker.model.entities import DatasetCoverage, Source
-from tracker.names.normalize import normalize_name
-from tracker.ingest.versions import row_content, snapshot_versions
-from tracker.control.transfers import transfer_kind
-from tracker.ingest.versions import Version, as_date, deleted_by, is_newer, newest
 
 BATCH_SIZE = 5000
 SQLITE_CACHE_KB = 32768  # SQLite's page cache during an import: the indexes being extended stay in memory
@@ -73,14 +80,14 @@ class ImportOptions:
     """How to import: all or nothing (default) or keep going; where rejects go; pruning; the file's clock."""
 
     keep_going: bool = False
-    rejects: Optional[str] = None
-    encoding: Optional[str] = None
+    rejects: str | None = None
+    encoding: str | None = None
     prune: bool = False
-    release: Optional[str] = None  # the ACLED realtime release of the file's ids, when its name does not say
-    as_of_export: Optional[dt.date] = None  # the export's own date, when its name does not say
+    release: str | None = None  # the ACLED realtime release of the file's ids, when its name does not say
+    as_of_export: dt.date | None = None  # the export's own date, when its name does not say
     batch_size: int = BATCH_SIZE
-    now: Optional[dt.datetime] = None  # the clock, for tests and replays
-    progress: Optional[ProgressCallback] = None  # hears Progress("rows", rows read, None, seconds)
+    now: dt.datetime | None = None  # the clock, for tests and replays
+    progress: ProgressCallback | None = None  # hears Progress("rows", rows read, None, seconds)
 
 
 @dataclass
@@ -103,16 +110,16 @@ class ImportResult(Result):
     conflicts: int = 0  # rows that are another event under a stored id
     rejected: int = 0
     repaired: int = 0  # fields whose mis-encoded characters were put right
-    first_repair: Optional[str] = None
+    first_repair: str | None = None
     synthesized_ids: int = 0  # rows without an id, named by their content
     new_actors: int = 0
     new_places: int = 0
     missing: list[str] = field(default_factory=list)
     pruned: int = 0
     conflict_keys: list[str] = field(default_factory=list)
-    release: Optional[str] = None
-    export_day: Optional[dt.date] = None
-    rejects_path: Optional[str] = None
+    release: str | None = None
+    export_day: dt.date | None = None
+    rejects_path: str | None = None
     seconds: float = 0.0
     touched_places: set = field(default_factory=set, repr=False)  # where a transfer event was or is
 
@@ -166,7 +173,7 @@ class ImportResult(Result):
             out.append(missing)
         return out
 
-    def missing_summary(self) -> Optional[str]:
+    def missing_summary(self) -> str | None:
         if self.pruned:
             return f"{self.file}: pruned {self.pruned} events of earlier imports that this file no longer has"
         if not self.missing:
@@ -185,8 +192,8 @@ def default_rejects_path(path: str) -> str:
     return f"{name}.rejects.csv"
 
 
-def import_file(conn: Connection, dataset: Dataset, path: str, options: Optional[ImportOptions] = None,
-                info: Optional[FileInfo] = None) -> ImportResult:
+def import_file(conn: Connection, dataset: Dataset, path: str, options: ImportOptions | None = None,
+                info: FileInfo | None = None) -> ImportResult:
     """Import one export into the caller's transaction (roll it back on an exception).
 
     ``info`` is the file's first pass (:func:`~tracker.datafiles.inspect_file`),
@@ -230,16 +237,16 @@ class _Live:
 
     event_id: int
     external_id: str
-    release: Optional[str]
+    release: str | None
     key: str
     source_id: int
-    location_id: Optional[int]
+    location_id: int | None
     transfer: bool  # its type transfers territory (control is derived from it)
     has_record: bool
-    version: Optional[Version]
-    country: Optional[str]
-    recorded: Optional[dt.date]
-    deleted_stamp: Optional[int]
+    version: Version | None
+    country: str | None
+    recorded: dt.date | None
+    deleted_stamp: int | None
 
 
 @dataclass
@@ -247,16 +254,16 @@ class _Gone:
     """An identity the store knows only from its history: deleted, or never stood."""
 
     external_id: str
-    release: Optional[str]
+    release: str | None
     key: str
     versions: list = field(default_factory=list)  # Version
     deletions: list = field(default_factory=list)  # clocks
     sources: set = field(default_factory=set)
-    country: Optional[str] = None
-    recorded: Optional[dt.date] = None
-    _best: Optional[Version] = None
+    country: str | None = None
+    recorded: dt.date | None = None
+    _best: Version | None = None
 
-    def add_version(self, version: Version, source_id: Optional[int], country, recorded) -> None:
+    def add_version(self, version: Version, source_id: int | None, country, recorded) -> None:
         self.versions.append(version)
         self.sources.add(source_id)
         if is_newer(version, self._best):
@@ -266,7 +273,7 @@ class _Gone:
 @dataclass(slots=True)
 class _Coverage:
     source_id: int
-    release: Optional[str]
+    release: str | None
     first: dt.date
     last: dt.date
     countries: frozenset
@@ -290,7 +297,7 @@ class _Importer:
         self.conn, self.dataset, self.info, self.options = conn, dataset, info, options
         self.file = info.path
         self.scheme = dataset.scheme
-        self.now = (options.now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None)
+        self.now = (options.now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
         self.write = BulkWriter(conn)
         self.seen = _Seen()
         self.seen_keys: set[str] = set()  # identities of this file that do not stand (no event id)
@@ -298,14 +305,14 @@ class _Importer:
         self.rejects_file = None
         self.header: list[str] = []
         self.countries: set[str] = set()
-        self.first_day: Optional[dt.date] = None
-        self.last_day: Optional[dt.date] = None
-        self.releases: set[Optional[str]] = set()  # the id scopes this file's rows are in
-        self.max_stamp: Optional[int] = None
+        self.first_day: dt.date | None = None
+        self.last_day: dt.date | None = None
+        self.releases: set[str | None] = set()  # the id scopes this file's rows are in
+        self.max_stamp: int | None = None
         self.used_actors: set[int] = set()
         self.used_places: set[int] = set()
-        self.binding: Optional[Binding] = None
-        self.scanned: Optional[tuple[Optional[str], Optional[dt.date]]] = None
+        self.binding: Binding | None = None
+        self.scanned: tuple[str | None, dt.date | None] | None = None
 
     # -- the run ---------------------------------------------------------------------------
     def run(self) -> ImportResult:
@@ -394,7 +401,7 @@ class _Importer:
                           frozenset(json.loads(r.countries)), r.stamp) for r in rows]
 
     # -- the file's own clock and release, when its name does not tell ---------------------
-    def _scan(self) -> tuple[Optional[str], Optional[dt.date]]:
+    def _scan(self) -> tuple[str | None, dt.date | None]:
         """(the year most rows are dated, the latest date): read once, only when needed."""
         if self.scanned is None:
             years: Counter = Counter()
@@ -416,7 +423,7 @@ class _Importer:
             self.scanned = (str(common) if common else None, latest)
         return self.scanned
 
-    def _release_for(self, external_id: str) -> Optional[str]:
+    def _release_for(self, external_id: str) -> str | None:
         if not is_realtime(self.scheme, external_id):
             return None
         if self.release is None:
@@ -505,7 +512,7 @@ class _Importer:
         if batch:
             self._flush(batch)
 
-    def _repair(self, line: int, fields: list[str], binding: Binding) -> tuple[list[str], Optional[tuple[str, str]]]:
+    def _repair(self, line: int, fields: list[str], binding: Binding) -> tuple[list[str], tuple[str, str] | None]:
         """The row's fields with mis-encoded text repaired (and counted), or the column that cannot be."""
         out = fields
         for i in binding.hashed:
@@ -762,7 +769,7 @@ class _Importer:
             out[id(p)] = (participants, place_ids)
         return out
 
-    def _cover(self, row: DatasetRow, release: Optional[str]) -> None:
+    def _cover(self, row: DatasetRow, release: str | None) -> None:
         """Widen the file's own coverage: its countries, its rows' recorded dates, its id scopes."""
         self.releases.add(release)
         if row.country:
@@ -773,12 +780,12 @@ class _Importer:
         if self.last_day is None or day > self.last_day:
             self.last_day = day
 
-    def _touch(self, location_id: Optional[int], transfer: bool) -> None:
+    def _touch(self, location_id: int | None, transfer: bool) -> None:
         if location_id is not None and transfer:
             self.result.touched_places.add(location_id)
 
     # -- writing -------------------------------------------------------------------------------------
-    def _record(self, row: DatasetRow, digest: str, stamp: int, deleted: Optional[int]) -> tuple:
+    def _record(self, row: DatasetRow, digest: str, stamp: int, deleted: int | None) -> tuple:
         return (digest, stamp, self.write.day(row.recorded_date) if row.recorded_date else None, deleted,
                 row.country, row.cited, JSON.encode(row.attributes) if row.attributes else None,
                 self.write.moment(self.now))
@@ -789,7 +796,7 @@ class _Importer:
         ids = self.event_ids.take(len(fresh))
         events, participants, records, attach = [], [], [], []
         used_actors, used_places, seen = self.used_actors, self.used_places, self.seen
-        for event_id, (p, key, release, version, gone, deleted) in zip(ids, fresh):
+        for event_id, (p, key, release, version, gone, deleted) in zip(ids, fresh, strict=True):
             row = p.row
             people, place_ids = resolved[id(p)]
             place = place_ids[-1] if place_ids else None
@@ -943,7 +950,7 @@ class _Importer:
             self.conn.execute(insert(c), rows)
 
 
-def _is_transfer(event_type: Optional[str], sub_type: Optional[str]) -> bool:
+def _is_transfer(event_type: str | None, sub_type: str | None) -> bool:
     return transfer_kind(event_type, sub_type) is not None
 
 
@@ -972,7 +979,7 @@ def _is_tag_row(fields: list[str]) -> bool:
 
 
 def _width_problem(fields: list[str], width: int, last_named: int, header: list[str],
-                   complete: bool) -> Optional[tuple[str, str]]:
+                   complete: bool) -> tuple[str, str] | None:
     """Why a record with the wrong number of fields is bad, or None when only unnamed columns differ."""
     n = len(fields)
     if n < width:

@@ -15,20 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.model.dates import BadDate, FuzzyDate, implausible, parse_fuzzy_date
-from tracker.ingest.documents import Document, read_document
-from tracker.results import Result
 from tracker.errors import AmbiguousName
+from tracker.ingest.documents import Document, read_document
+from tracker.model.dates import BadDate, FuzzyDate, implausible, parse_fuzzy_date
 from tracker.model.entities import (
     Actor,
     ActorAlias,
@@ -43,6 +43,7 @@ from tracker.model.entities import (
 )
 from tracker.names.normalize import normalize_name
 from tracker.names.resolve import actor_candidates, actor_ids_named, ancestors, location_candidates, location_ids_named
+from tracker.results import Result
 
 FORMAT = "tracker-report/1"
 
@@ -127,7 +128,7 @@ def content_hash(data: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _date(doc: Document, path: tuple, value: Any) -> Optional[FuzzyDate]:
+def _date(doc: Document, path: tuple, value: Any) -> FuzzyDate | None:
     if value is None:
         return None
     try:
@@ -139,7 +140,7 @@ def _date(doc: Document, path: tuple, value: Any) -> Optional[FuzzyDate]:
     return date
 
 
-def _grading(value: Any) -> tuple[Optional[str], Optional[str]]:
+def _grading(value: Any) -> tuple[str | None, str | None]:
     if value is None:
         return None, None
     if isinstance(value, str):
@@ -208,7 +209,7 @@ class _Loader:
                 seen[key] = i
 
     # -- source ------------------------------------------------------------
-    def _source(self, source: Optional[Source], report: dict, digest: str) -> Source:
+    def _source(self, source: Source | None, report: dict, digest: str) -> Source:
         published = _date(self.doc, ("report", "published"), report.get("published"))
         reliability, credibility = _grading(report.get("grading"))
         values = dict(
@@ -226,7 +227,7 @@ class _Loader:
             notes=report.get("notes"),
             file_name=self.doc.file,
             content_hash=digest,
-            loaded_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+            loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         )
         if source is None:
             source = Source(key=report["id"], **values)
@@ -405,7 +406,7 @@ class _Loader:
         self.session.flush()
 
     @staticmethod
-    def _window(prefix: str, date: Optional[FuzzyDate]) -> dict:
+    def _window(prefix: str, date: FuzzyDate | None) -> dict:
         return {
             f"{prefix}_min": date.earliest if date else None,
             f"{prefix}_max": date.latest if date else None,
@@ -475,7 +476,7 @@ class _Loader:
             self.events[item["id"]] = event
         self._delete_rest("events", existing)  # flushes: the events get their ids
 
-    def _event_ref(self, path: tuple, key: Optional[str]) -> Optional[int]:
+    def _event_ref(self, path: tuple, key: str | None) -> int | None:
         if key is None:
             return None
         if key not in self.events:

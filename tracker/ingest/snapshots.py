@@ -34,18 +34,17 @@ import io
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from tracker.errors import AmbiguousName, BadRecord, UnknownName
 from tracker.ingest.control_maps import ControlMap, FileRule, LabelRule, read_map
 from tracker.model.dates import BadDate, parse_fuzzy_date
-from tracker.progress import Progress, ProgressCallback
-from tracker.results import Result
-from tracker.errors import AmbiguousName, BadRecord, UnknownName
 from tracker.model.entities import (
     Actor,
     ActorAlias,
@@ -59,6 +58,8 @@ from tracker.model.entities import (
 )
 from tracker.names.normalize import normalize_name
 from tracker.names.resolve import actor_candidates, actor_ids_named, find_actor, find_place
+from tracker.progress import Progress, ProgressCallback
+from tracker.results import Result
 
 DEFAULT_SERIES = "snapshots"
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -73,11 +74,11 @@ class Claim:
 
     actor_ids: list[int]
     status: str
-    label: Optional[str]
-    geometry: Optional[dict] = None  # normalized Polygon / MultiPolygon
-    location_id: Optional[int] = None
+    label: str | None
+    geometry: dict | None = None  # normalized Polygon / MultiPolygon
+    location_id: int | None = None
     certainty: str = "reported"  # lower when the label hedges (the mapping's hedges)
-    hedge: Optional[str] = None
+    hedge: str | None = None
 
 
 @dataclass
@@ -141,7 +142,7 @@ class ImportControlResult(Result):
 
 
 # -- dates ------------------------------------------------------------------------------
-def _day(value: Any, file: str, line: Optional[int], column: str) -> dt.date:
+def _day(value: Any, file: str, line: int | None, column: str) -> dt.date:
     try:
         d = parse_fuzzy_date(str(value).strip()[:10] if isinstance(value, str) else value)
     except BadDate as exc:
@@ -168,7 +169,7 @@ def _manifest_dates(folder: Path, cache: dict) -> dict[str, str]:
     return found
 
 
-def snapshot_date(path: str, data: Optional[dict], manifests: dict) -> Optional[dt.date]:
+def snapshot_date(path: str, data: dict | None, manifests: dict) -> dt.date | None:
     """The date a snapshot file shows: manifest, collection ``date``, then its name."""
     p = Path(path)
     listed = _manifest_dates(p.parent, manifests).get(p.name)
@@ -182,7 +183,7 @@ def snapshot_date(path: str, data: Optional[dict], manifests: dict) -> Optional[
         if not isinstance(text, str):
             continue
         if m := _UNIX.match(text):
-            return dt.datetime.fromtimestamp(int(m[1]), tz=dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(m[1]), tz=dt.UTC).date()
         if m := _YMD.search(text):
             try:
                 return dt.date(int(m[1]), int(m[2]), int(m[3]))
@@ -208,7 +209,7 @@ def _polygons(geometry: dict) -> list:
     return []
 
 
-def _area_geometry(geometry: dict) -> Optional[dict]:
+def _area_geometry(geometry: dict) -> dict | None:
     polys = [p for p in _polygons(geometry) if p]
     if not polys:
         return None
@@ -233,8 +234,8 @@ def _check_shape(geometry: dict):
 
 # -- the importer -----------------------------------------------------------------------
 class _Importer:
-    def __init__(self, session: Session, mapping: Optional[ControlMap], date: Optional[dt.date],
-                 series: Optional[str]):
+    def __init__(self, session: Session, mapping: ControlMap | None, date: dt.date | None,
+                 series: str | None):
         self.session = session
         self.mapping = mapping
         self.date = date
@@ -269,7 +270,7 @@ class _Importer:
         self.session.flush()
         return actor
 
-    def _actor(self, name: str, file: str, line: Optional[int], column: str) -> int:
+    def _actor(self, name: str, file: str, line: int | None, column: str) -> int:
         if name not in self.actor_cache:
             try:
                 self.actor_cache[name] = find_actor(self.session, name).id
@@ -277,7 +278,7 @@ class _Importer:
                 raise BadRecord(file, line, column, str(exc)) from None
         return self.actor_cache[name]
 
-    def _place(self, name: str, file: str, line: Optional[int], column: str) -> int:
+    def _place(self, name: str, file: str, line: int | None, column: str) -> int:
         if name not in self.place_cache:
             try:
                 self.place_cache[name] = find_place(self.session, name).id
@@ -285,7 +286,7 @@ class _Importer:
                 raise BadRecord(file, line, column, str(exc)) from None
         return self.place_cache[name]
 
-    def _place_at(self, lat: float, lon: float, name: Optional[str]) -> int:
+    def _place_at(self, lat: float, lon: float, name: str | None) -> int:
         key = f"{lat:.6f},{lon:.6f}"
         if key in self.place_cache:
             return self.place_cache[key]
@@ -305,18 +306,18 @@ class _Importer:
         return place.id
 
     # -- reading -----------------------------------------------------------------------------
-    def _series(self, path: str) -> tuple[str, str, Optional[FileRule]]:
+    def _series(self, path: str) -> tuple[str, str, FileRule | None]:
         rule = self.mapping.file_rule(path) if self.mapping else None
         series = self.series or (rule.series if rule and rule.series else None) or \
             (self.mapping.series if self.mapping else DEFAULT_SERIES)
         title = (rule.title if rule and rule.title else None) or (self.mapping.name if self.mapping else "Control snapshot")
         return series, title, rule
 
-    def _classify(self, label: Optional[str], rule_file: Optional[FileRule], snap: Snapshot, file: str,
-                  line: Optional[int], props: dict) -> Optional[tuple[list[int], str, Optional[str]]]:
+    def _classify(self, label: str | None, rule_file: FileRule | None, snap: Snapshot, file: str,
+                  line: int | None, props: dict) -> tuple[list[int], str, str | None] | None:
         """Holders, status and label of a feature, or None (counted as skipped)."""
         if self.mapping is not None:
-            rule: Optional[LabelRule] = self.mapping.rule_for(label, rule_file)
+            rule: LabelRule | None = self.mapping.rule_for(label, rule_file)
             shown = " ".join(label.split())[:300] if label else None
             if rule is None:
                 if self.mapping.unmatched == "error":
@@ -349,7 +350,7 @@ class _Importer:
         except BadRecord as exc:
             raise _json_error(path, raw, where + ("properties", exc.field), exc.reason) from None
 
-    def _known(self, path: str, raw: bytes, taken_on: Optional[dt.date]) -> Optional[Snapshot]:
+    def _known(self, path: str, raw: bytes, taken_on: dt.date | None) -> Snapshot | None:
         """The snapshot as already stored (same series, day and content): no need to read it again."""
         if taken_on is None:
             return None
@@ -511,7 +512,7 @@ class _Importer:
             notes=f"{snap.features} features; {sum(snap.skipped.values())} skipped"
                   + (f"; read with the mapping {Path(m.file).name}" if m else ""),
             file_name=str(snap.file)[:500], content_hash=snap.content_hash,
-            loaded_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+            loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         )
         if source is None:
             source = Source(key=key, **values)
@@ -600,7 +601,7 @@ def _is_float(text: str) -> bool:
         return False
 
 
-def _hash(raw: bytes, mapping: Optional[ControlMap], taken_on: dt.date) -> str:
+def _hash(raw: bytes, mapping: ControlMap | None, taken_on: dt.date) -> str:
     digest = hashlib.sha256(raw)
     digest.update(taken_on.isoformat().encode())
     if mapping is not None:
@@ -621,9 +622,9 @@ def _json_error(path: str, raw: bytes, where: tuple, reason: str) -> BadRecord:
     return BadRecord(path, line, field_name(where), reason)
 
 
-def import_control(session: Session, paths: Iterable[str], mapping: Optional[str] = None,
-                   date=None, series: Optional[str] = None,
-                   progress: Optional[ProgressCallback] = None) -> ImportControlResult:
+def import_control(session: Session, paths: Iterable[str], mapping: str | None = None,
+                   date=None, series: str | None = None,
+                   progress: ProgressCallback | None = None) -> ImportControlResult:
     """Import control snapshot files (CSV or GeoJSON) into the caller's transaction; all or nothing.
 
     ``progress`` hears a :class:`~tracker.progress.Progress` for each file read

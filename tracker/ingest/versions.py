@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -35,7 +35,7 @@ class Version:
     """One export's version of an event, by its clocks and content."""
 
     stamp: int  # the row's clock
-    export: Optional[int]  # the export's clock; None when the file has only the rows' own
+    export: int | None  # the export's clock; None when the file has only the rows' own
     content_hash: str
 
     @property
@@ -48,7 +48,7 @@ class Version:
         return self.stamp, self.stamp if self.export is None else self.export, self.content_hash
 
 
-def newest(versions: Iterable[Version]) -> Optional[Version]:
+def newest(versions: Iterable[Version]) -> Version | None:
     """The version that stands among these (None for none)."""
     best = None
     for v in versions:
@@ -57,22 +57,22 @@ def newest(versions: Iterable[Version]) -> Optional[Version]:
     return best
 
 
-def is_newer(a: Version, b: Optional[Version]) -> bool:
+def is_newer(a: Version, b: Version | None) -> bool:
     """Whether version ``a`` supersedes ``b``."""
     return b is None or a.order > b.order
 
 
-def deleted_by(version: Optional[Version], deletions: Iterable[int]) -> Optional[int]:
+def deleted_by(version: Version | None, deletions: Iterable[int]) -> int | None:
     """The newest deletion that stands against the newest version ``version``, or None."""
     stamps = [d for d in deletions if version is None or d >= version.seen]
     return max(stamps) if stamps else None
 
 
 # -- what a version says: the content kept in an event's history ---------------------------------
-def _place_path_from_db(conn: Connection) -> Callable[[Optional[int]], str]:
-    cache: dict[int, tuple[str, Optional[int]]] = {}
+def _place_path_from_db(conn: Connection) -> Callable[[int | None], str]:
+    cache: dict[int, tuple[str, int | None]] = {}
 
-    def path(pid: Optional[int]) -> str:
+    def path(pid: int | None) -> str:
         names, seen = [], set()
         while pid is not None and pid not in seen:
             seen.add(pid)
@@ -105,7 +105,7 @@ def _content(scheme, external_id, release, key, date_start, date_end, precision,
     }
 
 
-def row_content(scheme: str, row, key: str, release: Optional[str], location_id: Optional[int], people: list,
+def row_content(scheme: str, row, key: str, release: str | None, location_id: int | None, people: list,
                 actors, places, stamp: int, digest: str) -> dict:
     """The content of a version an importer reads from a row (the same shape as :func:`snapshot_versions`)."""
     ordered = sorted(people, key=lambda x: (x[2], x[1]))
@@ -159,7 +159,7 @@ def snapshot_versions(conn: Connection, event_ids: list[int], places=None) -> di
     return out
 
 
-def as_date(value) -> Optional[dt.date]:
+def as_date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])

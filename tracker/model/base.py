@@ -8,7 +8,7 @@ what a latitude, a fuzzy date's day or a certainty is.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Optional
+from typing import Annotated
 
 from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, mapped_column
@@ -34,10 +34,10 @@ class Base(DeclarativeBase):
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
 name_str = Annotated[str, mapped_column(String(300))]
 norm_str = Annotated[str, mapped_column(String(300))]
-latitude = Annotated[Optional[float], mapped_column(Float)]
-longitude = Annotated[Optional[float], mapped_column(Float)]
-day = Annotated[Optional[dt.date], mapped_column(Date)]
-precision = Annotated[Optional[str], mapped_column(String(10))]
+latitude = Annotated[float | None, mapped_column(Float)]
+longitude = Annotated[float | None, mapped_column(Float)]
+day = Annotated[dt.date | None, mapped_column(Date)]
+precision = Annotated[str | None, mapped_column(String(10))]
 certainty = Annotated[str, mapped_column(String(12), default="reported")]
 
 

@@ -51,7 +51,7 @@ class FuzzyDate:
             raise BadDate(f"unknown precision {self.precision!r}")
 
     @classmethod
-    def day(cls, value: dt.date) -> "FuzzyDate":
+    def day(cls, value: dt.date) -> FuzzyDate:
         return cls(value, value, "day")
 
     @property

@@ -12,7 +12,6 @@ The schema is created and changed only through the Alembic revisions in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import (
     BigInteger,
@@ -80,28 +79,28 @@ class Source(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(10), default="report")
     title: Mapped[str] = mapped_column(String(500))
-    publisher: Mapped[Optional[str]] = mapped_column(String(300))
-    author: Mapped[Optional[str]] = mapped_column(String(300))
-    url: Mapped[Optional[str]] = mapped_column(String(1000))
+    publisher: Mapped[str | None] = mapped_column(String(300))
+    author: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(1000))
     published_min: Mapped[day]
     published_max: Mapped[day]
     published_precision: Mapped[precision]
-    reliability: Mapped[Optional[str]] = mapped_column(String(1))
-    credibility: Mapped[Optional[str]] = mapped_column(String(1))
-    language: Mapped[Optional[str]] = mapped_column(String(20))
-    notes: Mapped[Optional[str]] = mapped_column(Text)
-    file_name: Mapped[Optional[str]] = mapped_column(String(500))
-    content_hash: Mapped[Optional[str]] = mapped_column(String(64))
+    reliability: Mapped[str | None] = mapped_column(String(1))
+    credibility: Mapped[str | None] = mapped_column(String(1))
+    language: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str | None] = mapped_column(String(500))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
     # A dataset file's own clock (Unix seconds): the export's date, from its name,
     # --as-of-export or its latest event. NULL when each row carries its own
     # timestamp and the file names no date. Versions are ordered by it, never by
     # loaded_at (tracker.versions).
-    export_stamp: Mapped[Optional[int]] = mapped_column(BigInteger)
-    release: Mapped[Optional[str]] = mapped_column(String(20))  # an ACLED realtime release ("2015")
+    export_stamp: Mapped[int | None] = mapped_column(BigInteger)
+    release: Mapped[str | None] = mapped_column(String(20))  # an ACLED realtime release ("2015")
 
     @property
-    def grading(self) -> Optional[str]:
+    def grading(self) -> str | None:
         if self.reliability or self.credibility:
             return f"{self.reliability or 'F'}{self.credibility or '6'}"
         return None
@@ -116,10 +115,10 @@ class Actor(Base):
     id: Mapped[intpk]
     name: Mapped[name_str]
     kind: Mapped[str] = mapped_column(String(20), default="other")
-    country: Mapped[Optional[str]] = mapped_column(String(2))
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))
+    description: Mapped[str | None] = mapped_column(Text)
 
-    aliases: Mapped[list["ActorAlias"]] = relationship(
+    aliases: Mapped[list[ActorAlias]] = relationship(
         back_populates="actor", cascade="all, delete-orphan", order_by="ActorAlias.id"
     )
     sources: Mapped[list[Source]] = relationship(secondary=actor_sources)
@@ -135,7 +134,7 @@ class ActorAlias(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
     name: Mapped[name_str]
     normalized: Mapped[norm_str] = mapped_column(index=True)
-    source_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
 
     actor: Mapped[Actor] = relationship(back_populates="aliases")
 
@@ -164,7 +163,7 @@ class ActorRelation(Base):
     end_max: Mapped[day]
     end_precision: Mapped[precision]
     certainty: Mapped[certainty]
-    quote: Mapped[Optional[str]] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
 
     actor: Mapped[Actor] = relationship(foreign_keys=[actor_id])
     other: Mapped[Actor] = relationship(foreign_keys=[other_id])
@@ -187,19 +186,19 @@ class Location(Base):
     id: Mapped[intpk]
     name: Mapped[name_str]
     kind: Mapped[str] = mapped_column(String(20), default="other")
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"), index=True)
-    country_code: Mapped[Optional[str]] = mapped_column(String(2))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"), index=True)
+    country_code: Mapped[str | None] = mapped_column(String(2))
     latitude: Mapped[latitude]
     longitude: Mapped[longitude]
-    coord_precision: Mapped[Optional[str]] = mapped_column(String(10))
+    coord_precision: Mapped[str | None] = mapped_column(String(10))
     # Where the point came from when no source gave it: "gazetteer", "parent",
     # or the online geocoder's name ("nominatim"). NULL: the source's own.
-    coord_source: Mapped[Optional[str]] = mapped_column(String(30))
-    geonames_id: Mapped[Optional[int]] = mapped_column(Integer)
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    coord_source: Mapped[str | None] = mapped_column(String(30))
+    geonames_id: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
 
-    parent: Mapped[Optional["Location"]] = relationship(remote_side="Location.id")
-    aliases: Mapped[list["LocationAlias"]] = relationship(
+    parent: Mapped[Location | None] = relationship(remote_side="Location.id")
+    aliases: Mapped[list[LocationAlias]] = relationship(
         back_populates="location", cascade="all, delete-orphan", order_by="LocationAlias.id"
     )
     sources: Mapped[list[Source]] = relationship(secondary=location_sources)
@@ -215,7 +214,7 @@ class LocationAlias(Base):
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
     name: Mapped[name_str]
     normalized: Mapped[norm_str] = mapped_column(index=True)
-    source_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
 
     location: Mapped[Location] = relationship(back_populates="aliases")
 
@@ -245,34 +244,34 @@ class Event(Base):
     id: Mapped[intpk]
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(200))
-    external_scheme: Mapped[Optional[str]] = mapped_column(String(20))
+    external_scheme: Mapped[str | None] = mapped_column(String(20))
     # The dataset's id as written (2460RTA, LBY1234, 214797) ...
-    external_id: Mapped[Optional[str]] = mapped_column(String(100))
+    external_id: Mapped[str | None] = mapped_column(String(100))
     # ... the release it is unique in (ACLED realtime ids: "2015"; NULL for global ids) ...
-    external_release: Mapped[Optional[str]] = mapped_column(String(20))
+    external_release: Mapped[str | None] = mapped_column(String(20))
     # ... and the identity they make (tracker.identity): "2460RTA@2016", "LBY1234".
-    external_key: Mapped[Optional[str]] = mapped_column(String(200))
+    external_key: Mapped[str | None] = mapped_column(String(200))
     date_start: Mapped[dt.date] = mapped_column(Date)
     date_end: Mapped[dt.date] = mapped_column(Date)
     date_precision: Mapped[str] = mapped_column(String(10), default="day")
     event_type: Mapped[str] = mapped_column(String(100), index=True)
-    sub_type: Mapped[Optional[str]] = mapped_column(String(100))
-    location_id: Mapped[Optional[int]] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    sub_type: Mapped[str | None] = mapped_column(String(100))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
     # The event's own point where its source gives one (a dataset row's coordinates);
     # NULL: the point of its place. The place's point is whichever a source gave first.
     latitude: Mapped[latitude]
     longitude: Mapped[longitude]
-    coord_precision: Mapped[Optional[str]] = mapped_column(String(10))
-    fatalities_low: Mapped[Optional[int]] = mapped_column(Integer)
-    fatalities_best: Mapped[Optional[int]] = mapped_column(Integer)
-    fatalities_high: Mapped[Optional[int]] = mapped_column(Integer)
+    coord_precision: Mapped[str | None] = mapped_column(String(10))
+    fatalities_low: Mapped[int | None] = mapped_column(Integer)
+    fatalities_best: Mapped[int | None] = mapped_column(Integer)
+    fatalities_high: Mapped[int | None] = mapped_column(Integer)
     certainty: Mapped[certainty]
-    description: Mapped[Optional[str]] = mapped_column(Text)
-    quote: Mapped[Optional[str]] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
 
     source: Mapped[Source] = relationship()
-    location: Mapped[Optional[Location]] = relationship()
-    participants: Mapped[list["EventActor"]] = relationship(
+    location: Mapped[Location | None] = relationship()
+    participants: Mapped[list[EventActor]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventActor.position"
     )
     sources: Mapped[list[Source]] = relationship(secondary=event_sources)
@@ -317,11 +316,11 @@ class DatasetRecord(Base):
     )
     content_hash: Mapped[str] = mapped_column(String(32))
     stamp: Mapped[int] = mapped_column(BigInteger)
-    recorded_date: Mapped[Optional[dt.date]] = mapped_column(Date)
-    deleted_stamp: Mapped[Optional[int]] = mapped_column(BigInteger)
-    country: Mapped[Optional[str]] = mapped_column(String(100))
-    cited: Mapped[Optional[str]] = mapped_column(Text)
-    attributes: Mapped[Optional[str]] = mapped_column(Text)
+    recorded_date: Mapped[dt.date | None] = mapped_column(Date)
+    deleted_stamp: Mapped[int | None] = mapped_column(BigInteger)
+    country: Mapped[str | None] = mapped_column(String(100))
+    cited: Mapped[str | None] = mapped_column(Text)
+    attributes: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
@@ -344,19 +343,19 @@ class EventRevision(Base):
     )
 
     id: Mapped[intpk]
-    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     external_scheme: Mapped[str] = mapped_column(String(20))
     external_id: Mapped[str] = mapped_column(String(100))
-    external_release: Mapped[Optional[str]] = mapped_column(String(20))
+    external_release: Mapped[str | None] = mapped_column(String(20))
     external_key: Mapped[str] = mapped_column(String(200))
-    source_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
     change: Mapped[str] = mapped_column(String(10))
     stamp: Mapped[int] = mapped_column(BigInteger)
-    content_hash: Mapped[Optional[str]] = mapped_column(String(32))
-    country: Mapped[Optional[str]] = mapped_column(String(100))
-    recorded_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    content_hash: Mapped[str | None] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(100))
+    recorded_date: Mapped[dt.date | None] = mapped_column(Date)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    content: Mapped[Optional[str]] = mapped_column(Text)  # JSON: the version as tracker.revisions writes it
+    content: Mapped[str | None] = mapped_column(Text)  # JSON: the version as tracker.revisions writes it
 
 
 class DatasetCoverage(Base):
@@ -373,7 +372,7 @@ class DatasetCoverage(Base):
     id: Mapped[intpk]
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     external_scheme: Mapped[str] = mapped_column(String(20))
-    external_release: Mapped[Optional[str]] = mapped_column(String(20))
+    external_release: Mapped[str | None] = mapped_column(String(20))
     first_date: Mapped[dt.date] = mapped_column(Date)
     last_date: Mapped[dt.date] = mapped_column(Date)
     countries: Mapped[str] = mapped_column(Text)  # JSON list of the dataset's country names
@@ -411,23 +410,23 @@ class ControlSpan(Base):
     end_min: Mapped[day]
     end_max: Mapped[day]
     end_precision: Mapped[precision]
-    begun_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
-    ended_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    begun_by_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     certainty: Mapped[certainty]
-    quote: Mapped[Optional[str]] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
     # reported (an analyst's claim), derived (from a territory-transfer event)
     # or snapshot (from dated control maps); derivation only rewrites its own.
     origin: Mapped[str] = mapped_column(String(10), default="reported", server_default="reported")
-    basis: Mapped[Optional[str]] = mapped_column(Text)  # why a derived span names its holder
+    basis: Mapped[str | None] = mapped_column(Text)  # why a derived span names its holder
     # What the notes said happened to the ground (tracker.ground), as JSON: the
     # phrases that decided, whether the gain was temporary and when it ended.
-    reading: Mapped[Optional[str]] = mapped_column(Text)
+    reading: Mapped[str | None] = mapped_column(Text)
 
     source: Mapped[Source] = relationship()
     location: Mapped[Location] = relationship()
     actor: Mapped[Actor] = relationship()
-    begun_by: Mapped[Optional[Event]] = relationship(foreign_keys=[begun_by_id])
-    ended_by: Mapped[Optional[Event]] = relationship(foreign_keys=[ended_by_id])
+    begun_by: Mapped[Event | None] = relationship(foreign_keys=[begun_by_id])
+    ended_by: Mapped[Event | None] = relationship(foreign_keys=[ended_by_id])
     sources: Mapped[list[Source]] = relationship(secondary=control_sources)
 
 
@@ -476,12 +475,12 @@ class ControlArea(Base):
     series: Mapped[str] = mapped_column(String(100))
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="held")
-    label: Mapped[Optional[str]] = mapped_column(String(300))
+    label: Mapped[str | None] = mapped_column(String(300))
     # A label that hedges ("Начебто звільнено …", "needs clarification") makes a less certain claim.
     certainty: Mapped[str] = mapped_column(String(12), default="reported", server_default="reported")
-    hedge: Mapped[Optional[str]] = mapped_column(String(200))  # the hedging words, as written
-    location_id: Mapped[Optional[int]] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
-    geometry: Mapped[Optional[str]] = mapped_column(Text)
+    hedge: Mapped[str | None] = mapped_column(String(200))  # the hedging words, as written
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
+    geometry: Mapped[str | None] = mapped_column(Text)
     shape_hash: Mapped[str] = mapped_column(String(64))
     min_lat: Mapped[latitude]
     min_lon: Mapped[longitude]
@@ -489,7 +488,7 @@ class ControlArea(Base):
     max_lon: Mapped[longitude]
 
     actor: Mapped[Actor] = relationship()
-    location: Mapped[Optional[Location]] = relationship()
+    location: Mapped[Location | None] = relationship()
     snapshots: Mapped[list[ControlSnapshot]] = relationship(secondary=control_area_snapshots)
 
 
@@ -507,15 +506,15 @@ class Assessment(Base):
     key: Mapped[str] = mapped_column(String(200))
     statement: Mapped[str] = mapped_column(Text)
     certainty: Mapped[certainty]
-    quote: Mapped[Optional[str]] = mapped_column(Text)
-    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
-    location_id: Mapped[Optional[int]] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
+    quote: Mapped[str | None] = mapped_column(Text)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
 
     source: Mapped[Source] = relationship()
-    event: Mapped[Optional[Event]] = relationship()
-    actor: Mapped[Optional[Actor]] = relationship()
-    location: Mapped[Optional[Location]] = relationship()
+    event: Mapped[Event | None] = relationship()
+    actor: Mapped[Actor | None] = relationship()
+    location: Mapped[Location | None] = relationship()
 
 
 # -- geography: the offline gazetteer and the online geocoder's cache ------------------
@@ -535,13 +534,13 @@ class GazetteerPlace(Base):
     geonames_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     name: Mapped[name_str]
     country_code: Mapped[str] = mapped_column(String(2))
-    admin1_code: Mapped[Optional[str]] = mapped_column(String(20))
-    admin1_name: Mapped[Optional[str]] = mapped_column(String(200))
+    admin1_code: Mapped[str | None] = mapped_column(String(20))
+    admin1_name: Mapped[str | None] = mapped_column(String(200))
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
     population: Mapped[int] = mapped_column(Integer, default=0)
 
-    names: Mapped[list["GazetteerName"]] = relationship(back_populates="place", cascade="all, delete-orphan")
+    names: Mapped[list[GazetteerName]] = relationship(back_populates="place", cascade="all, delete-orphan")
 
 
 class GazetteerName(Base):

@@ -12,7 +12,7 @@ with the spellings ACLED and UCDP use added after the official name.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from tracker.names.normalize import normalize_name
 
@@ -304,8 +304,8 @@ def _indexes() -> tuple[dict, dict, dict, dict]:
     return by_name, by_a3, by_num, by_a2
 
 
-def find_country(name: Optional[str] = None, numeric: Optional[str] = None,
-                 alpha3: Optional[str] = None) -> Optional[Country]:
+def find_country(name: str | None = None, numeric: str | None = None,
+                 alpha3: str | None = None) -> Country | None:
     """The country named (any spelling) or coded; the name wins over the codes.
 
     >>> find_country("Myanmar (Burma)").alpha2
@@ -329,5 +329,5 @@ def find_country(name: Optional[str] = None, numeric: Optional[str] = None,
     return None
 
 
-def country_by_code(alpha2: str) -> Optional[Country]:
+def country_by_code(alpha2: str) -> Country | None:
     return _indexes()[3].get(alpha2.upper())

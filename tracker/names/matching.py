@@ -27,14 +27,15 @@ The rules (docs/importing.md explains them with examples):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple, Optional
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from tracker.names.countries import country_by_code, find_country
 from tracker.model.entities import Actor, ActorAlias, Location, LocationAlias
+from tracker.names.countries import country_by_code, find_country
 from tracker.names.normalize import normalize_name
 
 ADMIN_LEVELS = ("country", "admin1", "admin2", "admin3")
@@ -83,7 +84,7 @@ class IdSource:
     def __init__(self, conn: Connection, table: str):
         self.conn, self.table = conn, table
         self.postgres = conn.dialect.name == "postgresql"
-        self._next: Optional[int] = None
+        self._next: int | None = None
         self._pool: list[int] = []
 
     def take(self, n: int) -> list[int]:
@@ -114,7 +115,7 @@ class IdSource:
 class ActorInfo:
     name: str
     kind: str
-    country: Optional[str]
+    country: str | None
 
 
 class ActorMap:
@@ -131,15 +132,15 @@ class ActorMap:
             ids = self.by_alias.setdefault(key, [])
             if aid not in ids:
                 ids.append(aid)
-        self._cache: dict[tuple[str, Optional[str]], int] = {}
-        self._raw: dict[tuple[str, Optional[str]], int] = {}  # the exact spelling and kind seen in a row
+        self._cache: dict[tuple[str, str | None], int] = {}
+        self._raw: dict[tuple[str, str | None], int] = {}  # the exact spelling and kind seen in a row
         self.norm = _Normalizer()
         self.new_actors: list[tuple] = []
         self.new_aliases: list[tuple] = []
         self.kind_updates: dict[int, str] = {}
         self.created = 0
 
-    def resolve(self, name: str, kind: Optional[str], column: str) -> int:
+    def resolve(self, name: str, kind: str | None, column: str) -> int:
         raw = (name, kind)
         hit = self._raw.get(raw)
         if hit is not None:
@@ -148,7 +149,7 @@ class ActorMap:
         self._raw[raw] = found
         return found
 
-    def _resolve(self, name: str, kind: Optional[str], column: str) -> int:
+    def _resolve(self, name: str, kind: str | None, column: str) -> int:
         key = self.norm(name)
         cached = self._cache.get((key, kind)) or self._cache.get((key, None))
         if cached is not None:
@@ -173,7 +174,7 @@ class ActorMap:
         self._cache[(key, None)] = new_id
         return new_id
 
-    def _fill_kind(self, actor_id: int, kind: Optional[str]) -> None:
+    def _fill_kind(self, actor_id: int, kind: str | None) -> None:
         info = self.info[actor_id]
         if kind and info.kind == "other":
             info.kind = kind
@@ -203,7 +204,7 @@ class ActorMap:
             self.kind_updates = {}
 
 
-def _country_in_name(name: str) -> Optional[str]:
+def _country_in_name(name: str) -> str | None:
     """ACLED's "Protesters (Libya)" names its country in brackets."""
     name = name.strip()
     if name.endswith(")") and "(" in name:
@@ -219,12 +220,12 @@ def _country_in_name(name: str) -> Optional[str]:
 class PlaceInfo:
     name: str
     kind: str
-    parent_id: Optional[int]
-    country_code: Optional[str]
-    latitude: Optional[float]
-    longitude: Optional[float]
-    precision: Optional[str]
-    pending: Optional[list] = field(default=None, repr=False)  # the queued insert row, until written
+    parent_id: int | None
+    country_code: str | None
+    latitude: float | None
+    longitude: float | None
+    precision: str | None
+    pending: list | None = field(default=None, repr=False)  # the queued insert row, until written
 
 
 class PathStep(NamedTuple):
@@ -233,7 +234,7 @@ class PathStep(NamedTuple):
     level: str  # country | admin1 | admin2 | admin3 | site
     name: str
     aliases: tuple[str, ...] = ()
-    kind: Optional[str] = None  # for a site: city, town, village... (default "other")
+    kind: str | None = None  # for a site: city, town, village... (default "other")
 
 
 class PlaceMap:
@@ -265,8 +266,8 @@ class PlaceMap:
         self.created = 0
 
     # -- resolution --------------------------------------------------------------------
-    def resolve(self, path: list[PathStep], country_code: Optional[str], lat: Optional[float],
-                lon: Optional[float], precision: Optional[str]) -> list[int]:
+    def resolve(self, path: list[PathStep], country_code: str | None, lat: float | None,
+                lon: float | None, precision: str | None) -> list[int]:
         """The ids of the places along ``path`` (created when missing); the last is the event's place."""
         raw = (tuple(path), country_code, lat, lon, precision)
         hit = self._raw.get(raw)
@@ -278,10 +279,10 @@ class PlaceMap:
         self._raw[raw] = found
         return found
 
-    def _resolve(self, path: list[PathStep], country_code: Optional[str], lat: Optional[float],
-                 lon: Optional[float], precision: Optional[str]) -> list[int]:
+    def _resolve(self, path: list[PathStep], country_code: str | None, lat: float | None,
+                 lon: float | None, precision: str | None) -> list[int]:
         ids: list[int] = []
-        parent: Optional[int] = None
+        parent: int | None = None
         code = country_code
         for i, step in enumerate(path):
             last = i == len(path) - 1
@@ -302,7 +303,7 @@ class PlaceMap:
             parent = pid
         return ids
 
-    def _country(self, step: PathStep, key: str, code: Optional[str]) -> int:
+    def _country(self, step: PathStep, key: str, code: str | None) -> int:
         cache_key = ("country", key, code)
         if (hit := self._cache.get(cache_key)) is not None:
             return hit[0]
@@ -316,7 +317,7 @@ class PlaceMap:
         self._cache[cache_key] = [pid]
         return pid
 
-    def _admin(self, step: PathStep, key: str, parent: Optional[int], code: Optional[str]) -> int:
+    def _admin(self, step: PathStep, key: str, parent: int | None, code: str | None) -> int:
         cache_key = (parent, step.level, key)
         if (hit := self._cache.get(cache_key)) is not None:
             return hit[0]
@@ -333,8 +334,8 @@ class PlaceMap:
         self._cache[cache_key] = [pid]
         return pid
 
-    def _site(self, step: PathStep, key: str, parent: Optional[int], code: Optional[str], path_ids: set[int],
-              lat: Optional[float], lon: Optional[float], precision: Optional[str]) -> int:
+    def _site(self, step: PathStep, key: str, parent: int | None, code: str | None, path_ids: set[int],
+              lat: float | None, lon: float | None, precision: str | None) -> int:
         cache_key = (parent, SITE, key)
         known = self._cache.get(cache_key)
         if known:
@@ -360,7 +361,7 @@ class PlaceMap:
             self._cache[cache_key].append(pid)
         return pid
 
-    def _choose(self, ids: list[int], step: PathStep, lat, lon, precision) -> Optional[int]:
+    def _choose(self, ids: list[int], step: PathStep, lat, lon, precision) -> int | None:
         """The one of ``ids`` that is this place: the nearest within 50 km, else the only
         one whose distance cannot be told; several such is ambiguous, never a silent pick."""
         near: list[tuple[float, int]] = []
@@ -379,7 +380,7 @@ class PlaceMap:
             raise Unresolvable("location", f"location {step.name!r} fits several places: {self._listed(unknown)}")
         return unknown[0] if unknown else None
 
-    def _nearby(self, ids: list[int], lat, lon, precision) -> Optional[int]:
+    def _nearby(self, ids: list[int], lat, lon, precision) -> int | None:
         """The nearest of ``ids`` that may be the same place as a point (any, when distance cannot tell)."""
         best, best_km = None, None
         for i in ids:
@@ -393,7 +394,7 @@ class PlaceMap:
                 best, best_km = i, km
         return best
 
-    def _compatible(self, pid: int, code: Optional[str], path_ids: set[int]) -> bool:
+    def _compatible(self, pid: int, code: str | None, path_ids: set[int]) -> bool:
         """True when the place lies in the path's country and no administrative ancestor contradicts the path."""
         in_country = code is not None and self.info[pid].country_code == code
         seen = {pid}
@@ -428,7 +429,7 @@ class PlaceMap:
         return "; ".join(out)
 
     # -- creation and writing ----------------------------------------------------------------
-    def _create(self, step: PathStep, key: str, kind: str, parent: Optional[int], code: Optional[str]) -> int:
+    def _create(self, step: PathStep, key: str, kind: str, parent: int | None, code: str | None) -> int:
         new_id = self.ids.one()
         if kind == "country" and code is None:
             found = find_country(step.name)
@@ -448,7 +449,7 @@ class PlaceMap:
         self.created += 1
         return new_id
 
-    def _fill_coords(self, pid: int, lat: float, lon: float, precision: Optional[str]) -> None:
+    def _fill_coords(self, pid: int, lat: float, lon: float, precision: str | None) -> None:
         p = self.info[pid]
         if p.latitude is not None:
             return
@@ -470,7 +471,7 @@ class PlaceMap:
             write("location_coords", [(lat, lon, prec, pid) for pid, (lat, lon, prec) in self.coord_updates.items()])
             self.coord_updates = {}
 
-    def path_names(self, pid: Optional[int]) -> str:
+    def path_names(self, pid: int | None) -> str:
         """``Libya > Darnah > Derna``: a place with its ancestors, for revision records."""
         names, seen = [], set()
         while pid is not None and pid not in seen and pid in self.info:
@@ -480,7 +481,7 @@ class PlaceMap:
         return " > ".join(reversed(names))
 
 
-def country_code_for(name: Optional[str], numeric: Optional[str] = None, alpha3: Optional[str] = None) -> Optional[str]:
+def country_code_for(name: str | None, numeric: str | None = None, alpha3: str | None = None) -> str | None:
     found = find_country(name, numeric=numeric, alpha3=alpha3)
     return found.alpha2 if found else None
 

@@ -7,7 +7,7 @@ an :class:`AmbiguousName` listing them, never a silent pick.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,7 +35,7 @@ def location_ids_named(session: Session, names: Sequence[str]) -> set[int]:
     return set(rows)
 
 
-def _by_id(text: str) -> Optional[int]:
+def _by_id(text: str) -> int | None:
     text = text.strip()
     if text.startswith("#") and text[1:].isdigit():
         return int(text[1:])
@@ -73,7 +73,7 @@ def find_actor(session: Session, name: str) -> Actor:
     return session.get(Actor, ids.pop())
 
 
-def find_place(session: Session, name: str, country: Optional[str] = None) -> Location:
+def find_place(session: Session, name: str, country: str | None = None) -> Location:
     """The one place called ``name`` (any spelling), optionally within a country.
 
     ``"Derna, Libya"`` narrows by a parent's name when the plain name is ambiguous.
@@ -144,7 +144,7 @@ def descendant_ids(session: Session, place_id: int) -> list[int]:
     return found
 
 
-def place_at(session: Session, lat: float, lon: float, tolerance: float = 1e-5) -> Optional[Location]:
+def place_at(session: Session, lat: float, lon: float, tolerance: float = 1e-5) -> Location | None:
     """The place whose own point this is (the first one, if several share it)."""
     return session.scalars(select(Location).where(
         Location.latitude.between(lat - tolerance, lat + tolerance),

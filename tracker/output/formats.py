@@ -19,8 +19,9 @@ import csv
 import datetime as dt
 import itertools
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Optional, TextIO
+from typing import TextIO
 
 from tracker.names.normalize import clean_display
 
@@ -31,7 +32,7 @@ Record = dict
 class Options:
     """How a writer lays records out: the columns a table shows, one record as field/value lines."""
 
-    columns: Optional[list[str]] = None
+    columns: list[str] | None = None
     vertical: bool = False
     width: int = 60  # a table cell's widest
 
@@ -57,7 +58,7 @@ def names(coordinates: bool = False) -> list[str]:
     return [f.name for f in FORMATS.values() if coordinates or not f.needs_coordinates]
 
 
-def write(records: Iterable[Record], out: TextIO, format: str = "table", columns: Optional[list[str]] = None,
+def write(records: Iterable[Record], out: TextIO, format: str = "table", columns: list[str] | None = None,
           vertical: bool = False) -> None:
     """Write records in the named format; ``columns`` narrows what a table shows."""
     FORMATS[format].write(iter(records), out, Options(columns=columns, vertical=vertical))

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from tracker.control.spans import SOURCE_COLUMNS, SPAN_PERIOD_COLUMNS, SourceView, SpanPeriod, period_text, source_label
-from tracker.model.dates import FuzzyDate, parse_fuzzy_date
 from tracker.errors import BadWindow, TrackerError
+from tracker.model.dates import FuzzyDate, parse_fuzzy_date
 from tracker.model.entities import Actor, ControlSpan, Event, Location, Source, control_sources
 from tracker.names.resolve import find_actor, find_place
 
@@ -37,16 +36,16 @@ CHUNK = 500
 @dataclass
 class _Span(SpanPeriod):
     actor: str
-    basis: Optional[str]
+    basis: str | None
     source_id: int
-    begun: Optional[str]
-    begun_text: Optional[str]
-    ended: Optional[str]
-    ended_text: Optional[str]
+    begun: str | None
+    begun_text: str | None
+    ended: str | None
+    ended_text: str | None
     place: str
-    country: Optional[str]
-    latitude: Optional[float]
-    longitude: Optional[float]
+    country: str | None
+    latitude: float | None
+    longitude: float | None
     sources: list = field(default_factory=list)
 
 
@@ -97,7 +96,7 @@ def _evidence(spans: list[_Span], attr: str) -> list[str]:
     return out
 
 
-def changes(session: Session, start, end, country: Optional[str] = None, actor=None) -> list[dict]:
+def changes(session: Session, start, end, country: str | None = None, actor=None) -> list[dict]:
     """Every place whose holder changed between ``start`` and ``end`` (fuzzy dates), with the evidence."""
     first, last = parse_fuzzy_date(start).earliest, parse_fuzzy_date(end).latest
     if last < first:
@@ -180,7 +179,7 @@ def changes(session: Session, start, end, country: Optional[str] = None, actor=N
     return records
 
 
-def _record(anchor: _Span, lo: dt.date, hi: dt.date, precision: Optional[str], before: list[_Span],
+def _record(anchor: _Span, lo: dt.date, hi: dt.date, precision: str | None, before: list[_Span],
             after: list[_Span], gap: bool) -> dict:
     when = FuzzyDate(lo, hi, precision or ("day" if lo == hi else "range"))
     evidence = _evidence(after, "begun") + [e for e in _evidence(before, "ended") if e not in _evidence(after, "begun")]

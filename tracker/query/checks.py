@@ -31,13 +31,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Optional
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from tracker.control.spans import SPAN_PERIOD_COLUMNS, SpanPeriod, period_text
 from tracker.control.derivation import load_transfer_events
+from tracker.control.spans import SPAN_PERIOD_COLUMNS, SpanPeriod, period_text
 from tracker.model.entities import Actor, ActorRelation, ControlSpan, DatasetRecord, Event, Location, control_sources
 
 _EARLY, _LATE = dt.date.min, dt.date.max
@@ -64,7 +63,7 @@ class Finding:
 class _S(SpanPeriod):
     place: str
     actor: str
-    begun_by_id: Optional[int]
+    begun_by_id: int | None
 
     def text(self) -> str:
         return f"{self.actor} {self.status} {self.period()} (span #{self.id}, {self.origin})"

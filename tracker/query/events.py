@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -13,8 +11,8 @@ from tracker.model.entities import Event, EventActor
 from tracker.names.resolve import descendant_ids, find_actor, find_place
 
 
-def events_query(session: Session, place=None, actor=None, start=None, end=None, type: Optional[str] = None,
-                 limit: Optional[int] = None, near=None, radius_km: Optional[float] = None):
+def events_query(session: Session, place=None, actor=None, start=None, end=None, type: str | None = None,
+                 limit: int | None = None, near=None, radius_km: float | None = None):
     """The query of the events matching every filter given, in date order (names resolved now).
 
     ``place`` includes the places inside it; ``actor`` matches any role;

@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.model.dates import parse_fuzzy_date
 from tracker.errors import AmbiguousName, Candidate, TrackerError, UnknownName
 from tracker.ingest.identity import day_stamp, parse_ident, stamp_text
-from tracker.model.entities import DatasetRecord, Event, EventRevision, Source
 from tracker.ingest.versions import as_date, snapshot_versions
+from tracker.model.dates import parse_fuzzy_date
+from tracker.model.entities import DatasetRecord, Event, EventRevision, Source
 
 # Fields compared between versions, in the order a reader expects them.
 VERSION_FIELDS = ("date", "event_type", "sub_type", "place", "latitude", "longitude", "actors", "fatalities_low", "fatalities_best",
@@ -33,7 +32,7 @@ SCHEMES = ("acled", "ucdp")
 
 
 # -- finding an imported event ------------------------------------------------------------------
-def _split_scheme(ident: str) -> tuple[Optional[str], str]:
+def _split_scheme(ident: str) -> tuple[str | None, str]:
     text = ident.strip()
     if ":" in text:
         scheme, _, rest = text.partition(":")
@@ -42,7 +41,7 @@ def _split_scheme(ident: str) -> tuple[Optional[str], str]:
     return None, text
 
 
-def find_history_subject(session: Session, ident: str) -> tuple[Optional[int], str, str]:
+def find_history_subject(session: Session, ident: str) -> tuple[int | None, str, str]:
     """(live event id or None, scheme, key) of ``#ID``, ``LBY1234``, ``acled:LBY1234`` or ``2460RTA@2016``."""
     text = ident.strip()
     if text.startswith("#") and text[1:].isdigit():
@@ -55,7 +54,7 @@ def find_history_subject(session: Session, ident: str) -> tuple[Optional[int], s
     scheme, rest = _split_scheme(text)
     ext, release = parse_ident(rest.split("~", 1)[0])
     exact_key = rest if "~" in rest else None
-    found: dict[tuple[str, str], tuple[Optional[int], Optional[str], Optional[dt.date]]] = {}
+    found: dict[tuple[str, str], tuple[int | None, str | None, dt.date | None]] = {}
 
     def where(model):
         conds = [model.external_id == ext]
@@ -91,7 +90,7 @@ def find_history_subject(session: Session, ident: str) -> tuple[Optional[int], s
 
 
 # -- the history ------------------------------------------------------------------------------------
-def _entries(session: Session, event_id: Optional[int], scheme: str, key: str) -> list[dict]:
+def _entries(session: Session, event_id: int | None, scheme: str, key: str) -> list[dict]:
     sources = {s.id: (s.title, s.export_stamp) for s in session.scalars(select(Source).where(Source.kind == "dataset"))}
     entries = []
     for rev in session.scalars(select(EventRevision).where(EventRevision.external_scheme == scheme,
@@ -177,7 +176,7 @@ def version_as_of(session: Session, ident: str, at) -> dict:
     end = day_stamp(parse_fuzzy_date(at).latest)
     entries, history = _history(session, ident)
     standing = None
-    for version, entry in zip(history, entries):
+    for version, entry in zip(history, entries, strict=True):
         if entry["stamp"] <= end:
             standing = version
     if standing is None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.model.entities import ControlSpan, Event, Location, Source, actor_sources, location_sources, Actor
+from tracker.model.entities import Actor, ControlSpan, Event, Location, Source, actor_sources, location_sources
 
 COLUMNS = ("scope", "kind", "title", "sources", "actors", "places", "events", "control_spans")
 

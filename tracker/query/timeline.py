@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.control.spans import Claim, period_text, source_label
-from tracker.query.events import event_date, event_record, find_events
 from tracker.model.entities import Actor, ControlSpan, Location
 from tracker.names.resolve import descendant_ids
+from tracker.query.events import event_date, event_record, find_events
 
 _BEFORE_ALL = dt.date.min
 _ORIGIN_NOTE = {"derived": " (derived from a transfer event)", "snapshot": " (on the map)"}

@@ -40,9 +40,9 @@ languages, and mark where a new language goes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Optional
+from functools import cache
 
 # A control verb, as the temporary family needs it next to its adverb.
 _TAKE = (r"(?:t(?:ook|ake|akes|aking|aken)(?:\s+(?:over|control))?|overt(?:ook|ake|akes|aking|aken)|"
@@ -152,7 +152,7 @@ class Hit:
     end: int
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(family: str) -> tuple[tuple[str, re.Pattern], ...]:
     if family not in FAMILIES:
         raise KeyError(f"no phrase family {family!r} (known: {', '.join(FAMILIES)})")
@@ -160,7 +160,7 @@ def _compiled(family: str) -> tuple[tuple[str, re.Pattern], ...]:
                  for lang, patterns in FAMILIES[family].items() for p in patterns)
 
 
-def find(text: Optional[str], family: str) -> list[Hit]:
+def find(text: str | None, family: str) -> list[Hit]:
     """Every hit of a family in a text, in order (overlapping hits of several patterns kept once)."""
     if not text:
         return []
@@ -177,12 +177,12 @@ def find(text: Optional[str], family: str) -> list[Hit]:
     return out
 
 
-def first(text: Optional[str], family: str) -> Optional[Hit]:
+def first(text: str | None, family: str) -> Hit | None:
     hits = find(text, family)
     return hits[0] if hits else None
 
 
-def compile_words(words: Iterable[str]) -> Optional[re.Pattern]:
+def compile_words(words: Iterable[str]) -> re.Pattern | None:
     """One pattern for a list of words or phrases (a mapping file's hedges): whole words, any case, any spacing."""
     parts = [r"\s+".join(re.escape(w) for w in word.split()) for word in words if word.strip()]
     if not parts:

@@ -21,12 +21,11 @@ import calendar
 import datetime as dt
 import re
 from operator import itemgetter
-from typing import Optional
 
-from tracker.names.countries import country_by_code
-from tracker.model.dates import implausible
 from tracker.errors import BadRecord
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError, parse_coordinate
+from tracker.model.dates import implausible
+from tracker.names.countries import country_by_code
 from tracker.names.matching import SITE, PathStep, country_code_for
 from tracker.names.normalize import normalize_name
 
@@ -97,7 +96,7 @@ _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T][0-9:.]+)?$")
 
 
-def parse_acled_date(text: str, today: Optional[dt.date] = None) -> dt.date:
+def parse_acled_date(text: str, today: dt.date | None = None) -> dt.date:
     """An ACLED ``event_date`` in any of the forms exports have used (see _parse_acled_date)."""
     day = _parse_acled_date(text, today)
     if reason := implausible(day, today):
@@ -105,7 +104,7 @@ def parse_acled_date(text: str, today: Optional[dt.date] = None) -> dt.date:
     return day
 
 
-def _parse_acled_date(text: str, today: Optional[dt.date] = None) -> dt.date:
+def _parse_acled_date(text: str, today: dt.date | None = None) -> dt.date:
     """An ACLED ``event_date`` in any of the forms exports have used.
 
     ACLED writes day/month/year; files that went through Excel hold its
@@ -140,13 +139,13 @@ def _parse_acled_date(text: str, today: Optional[dt.date] = None) -> dt.date:
     raise RowError("event_date", f"{text!r} is not a date (expected YYYY-MM-DD, DD/MM/YYYY, M/D/YY or D-Mon-YY)")
 
 
-def _century(yy: int, today: Optional[dt.date]) -> int:
+def _century(yy: int, today: dt.date | None) -> int:
     """A two-digit year as Excel writes it (9-May-20): the latest such year not in the future."""
     this = (today or dt.date.today()).year
     return 2000 + yy if 2000 + yy <= this + 1 else 1900 + yy
 
 
-def actor_kind(code: str, column: str) -> Optional[str]:
+def actor_kind(code: str, column: str) -> str | None:
     """The actor class of an ``inter1``/``inter2`` value: a number 0-8 or a label."""
     value = code.strip()
     if value in INTER_KINDS:
@@ -161,7 +160,7 @@ def actor_kind(code: str, column: str) -> Optional[str]:
     return kind
 
 
-def map_event_type(event_type: str, sub_type: str, kinds: tuple) -> tuple[str, Optional[str], bool]:
+def map_event_type(event_type: str, sub_type: str, kinds: tuple) -> tuple[str, str | None, bool]:
     """(event type, sub-type, whether the type was rewritten) in the current taxonomy."""
     raw = event_type.strip()
     key = raw.casefold()
@@ -199,7 +198,7 @@ class AcledDataset(Dataset):
         hashed = [i for i, n in enumerate(names) if n and n not in VOLATILE and index.get(n) == i]
         extras = [(n, i) for n, i in index.items() if n not in CORE and n not in VOLATILE]
 
-        def col(name: str) -> Optional[int]:
+        def col(name: str) -> int | None:
             return index.get(name)
 
         i_id, i_date, i_type, i_sub = col("event_id_cnty"), col("event_date"), col("event_type"), col("sub_event_type")
@@ -220,14 +219,14 @@ class AcledDataset(Dataset):
         geo_names = [n for n, _ in geo_cols]
         geo_key = itemgetter(*[i for _, i in geo_cols])
         wheres: dict[tuple, tuple] = {}
-        kinds: dict[tuple[str, str], Optional[str]] = {}
+        kinds: dict[tuple[str, str], str | None] = {}
         types: dict[tuple, tuple] = {}
         lists: dict[str, list[str]] = {"": []}
 
-        codes: dict[tuple, Optional[str]] = {}
+        codes: dict[tuple, str | None] = {}
 
         def where(key: tuple) -> tuple:
-            v = dict(zip(geo_names, key))
+            v = dict(zip(geo_names, key, strict=True))
             country = v["country"].strip()
             ckey = (country, v.get("iso", ""), v.get("iso3", ""))
             code = codes.get(ckey, False)
@@ -263,7 +262,7 @@ class AcledDataset(Dataset):
                 precision = "exact"
             return path, code, country or None, lat, lon, precision
 
-        def kind_of(code: str, column: str) -> Optional[str]:
+        def kind_of(code: str, column: str) -> str | None:
             found = kinds.get((code, column), False)
             if found is False:
                 found = kinds[(code, column)] = actor_kind(code, column)
@@ -351,7 +350,7 @@ class AcledDataset(Dataset):
                               lat, lon, coord_precision, None, fatalities, None, notes or None, cited or None,
                               attributes, stamp, recorded)
 
-        def day(f: list[str]) -> Optional[dt.date]:
+        def day(f: list[str]) -> dt.date | None:
             try:
                 return parse_acled_date(f[i_date])
             except RowError:

@@ -10,8 +10,8 @@ writing) the same way for all of them. The registry of datasets is
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 
 class RowError(Exception):
@@ -44,22 +44,22 @@ class DatasetRow:
     date_end: dt.date
     date_precision: str
     event_type: str
-    sub_type: Optional[str]
+    sub_type: str | None
     actors: list  # (role, name, kind or None, column)
     path: list  # PathStep, outermost first; the last is the event's place
-    country: Optional[str]
-    country_code: Optional[str]
-    latitude: Optional[float]
-    longitude: Optional[float]
-    coord_precision: Optional[str]
-    fatalities_low: Optional[int]
-    fatalities_best: Optional[int]
-    fatalities_high: Optional[int]
-    description: Optional[str]
-    cited: Optional[str]
+    country: str | None
+    country_code: str | None
+    latitude: float | None
+    longitude: float | None
+    coord_precision: str | None
+    fatalities_low: int | None
+    fatalities_best: int | None
+    fatalities_high: int | None
+    description: str | None
+    cited: str | None
     attributes: dict
-    stamp: Optional[int] = None  # the row's own clock (ACLED timestamp), Unix seconds
-    recorded_date: Optional[dt.date] = None  # the date as the dataset records it, before precision widens it
+    stamp: int | None = None  # the row's own clock (ACLED timestamp), Unix seconds
+    recorded_date: dt.date | None = None  # the date as the dataset records it, before precision widens it
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Binding:
     parse: Callable[[list[str]], DatasetRow]
     hashed: list[int]  # indexes of the columns whose values make a row's content
     names: list[str]  # the header as written
-    day: Callable[[list[str]], Optional[dt.date]] = lambda fields: None  # a row's recorded date, or None
+    day: Callable[[list[str]], dt.date | None] = lambda fields: None  # a row's recorded date, or None
     has_stamps: bool = False  # the rows carry their own clock (ACLED timestamp)
 
 
@@ -79,7 +79,7 @@ class Dataset:
     scheme: str = ""
     label: str = ""
     publisher: str = ""
-    url: Optional[str] = None
+    url: str | None = None
     id_column: str = ""
 
     def bind(self, header: list[str], file: str) -> Binding:  # pragma: no cover - abstract

@@ -17,11 +17,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from typing import Optional
 
-from tracker.model.dates import implausible
 from tracker.errors import BadRecord
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError, parse_coordinate
+from tracker.model.dates import implausible
 from tracker.names.matching import SITE, PathStep, country_code_for
 
 REQUIRED = ("id", "date_start", "date_end", "type_of_violence", "side_a", "side_b", "country", "latitude",
@@ -77,7 +76,7 @@ def window_precision(start: dt.date, end: dt.date) -> str:
     return "range"
 
 
-def _side(text: str, role: str, column: str, kind: Optional[str]) -> list[tuple]:
+def _side(text: str, role: str, column: str, kind: str | None) -> list[tuple]:
     names = [n.strip() for n in _SIDE_SPLIT.split(text.strip()) if n.strip()]
     out = []
     for i, name in enumerate(names):
@@ -85,7 +84,7 @@ def _side(text: str, role: str, column: str, kind: Optional[str]) -> list[tuple]
     return out
 
 
-def _kind(name: str, fallback: Optional[str]) -> Optional[str]:
+def _kind(name: str, fallback: str | None) -> str | None:
     if name.startswith("Government of"):
         return "state forces"
     if name == "Civilians":
@@ -93,7 +92,7 @@ def _kind(name: str, fallback: Optional[str]) -> Optional[str]:
     return fallback
 
 
-def _bare(name: str, suffixes: dict) -> tuple[str, Optional[str]]:
+def _bare(name: str, suffixes: dict) -> tuple[str, str | None]:
     head, _, tail = name.rpartition(" ")
     kind = suffixes.get(tail.casefold())
     if head and kind:
@@ -136,7 +135,7 @@ class UcdpDataset(Dataset):
         i_lat, i_lon = col("latitude"), col("longitude")
         i_low, i_best, i_high = col("low"), col("best"), col("high")
         i_article, i_headline, i_dyad = col("source_article"), col("source_headline"), col("dyad_name")
-        codes: dict[tuple, Optional[str]] = {}
+        codes: dict[tuple, str | None] = {}
 
         def parse(f: list[str]) -> DatasetRow:
             ext = f[i_id].strip()
@@ -217,7 +216,7 @@ class UcdpDataset(Dataset):
                               country or None, code, lat, lon, precision, low, best, high, description,
                               cited or None, attributes, None, start)
 
-        def day(f: list[str]) -> Optional[dt.date]:
+        def day(f: list[str]) -> dt.date | None:
             try:
                 return _date(f[i_start], "date_start")
             except RowError:
@@ -226,7 +225,7 @@ class UcdpDataset(Dataset):
         return Binding(parse, hashed, header, day=day)
 
 
-def _count(text: str, column: str) -> Optional[int]:
+def _count(text: str, column: str) -> int | None:
     value = text.strip()
     if not value:
         return None
