@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 import socket
 import textwrap
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEED
+from conftest import ROOT, SEED
 from geopy.adapters import BaseSyncAdapter
 from geopy.location import Location as GeopyLocation
 
@@ -22,7 +21,7 @@ from tracker.errors import MissingSetting, TrackerError
 from tracker.geo import gazetteer
 from tracker.geo.geocoding import OfflineGazetteer, OnlineGeocoder, online_geocoder
 
-SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"
+SAMPLE = ROOT / "tests" / "data" / "geonames" / "cities_LY_SY_sample.json"
 
 
 @pytest.fixture(autouse=True)

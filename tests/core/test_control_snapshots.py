@@ -11,7 +11,7 @@ from conftest import ROOT, snapshot
 
 MAPPING = ROOT / "seeds" / "control-maps" / "deepstatemap.yaml"
 TOWNS = ROOT / "seeds" / "ukraine-kharkiv-2022.yaml"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "realworld" / "territorial_control"
+SHARED = ROOT.parent / "shared" / "data" / "realworld" / "territorial_control"
 RAW = SHARED / "deepstatemap_raw_snapshots"
 DAILY = SHARED / "deepstatemap_occupied_daily"
 RUSSIA, UKRAINE = "Russian forces", "Armed Forces of Ukraine"

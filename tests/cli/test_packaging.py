@@ -7,7 +7,10 @@ import sysconfig
 import venv
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, SEED
+
+pytestmark = pytest.mark.slow
 
 
 def test_pip_install_gives_a_tracker_that_migrates_a_new_database(tmp_path):

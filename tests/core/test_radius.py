@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 import random
 import re
-from pathlib import Path
 
 import pytest
-from conftest import SEED, recorded_statements
+from conftest import ROOT, SEED, recorded_statements
 from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,7 +17,7 @@ from sqlalchemy import insert
 from tracker.geo import radius
 from tracker.model.entities import Location
 
-SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"
+SAMPLE = ROOT / "tests" / "data" / "geonames" / "cities_LY_SY_sample.json"
 DERNA = (32.76704, 22.63669)
 # 100 km due north of Derna, out at sea.
 OFFSHORE = geodesic(kilometers=100).destination(DERNA, bearing=0)

@@ -11,12 +11,12 @@ import csv
 import io
 import json
 import math
-from pathlib import Path
 
 import geojson
 import pytest
+from conftest import ROOT
 
-SAMPLE = Path(__file__).parent / "data" / "geonames" / "cities_LY_SY_sample.json"
+SAMPLE = ROOT / "tests" / "data" / "geonames" / "cities_LY_SY_sample.json"
 DERNA_LON_LAT = [22.63669, 32.76704]
 
 

@@ -1,6 +1,7 @@
 """Every command has help text with an example or a clear purpose, and usage errors exit 2."""
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from tracker.cli import cli
@@ -13,12 +14,19 @@ def _commands(group, prefix=()):
             yield from _commands(command, prefix + (name,))
 
 
-def test_every_command_has_help():
-    runner = CliRunner()
-    for path, command in _commands(cli):
-        result = runner.invoke(cli, [*path, "--help"])
-        assert result.exit_code == 0, path
-        assert command.help and len(command.help.strip()) > 20, f"{' '.join(path)} lacks help text"
+COMMANDS = sorted(_commands(cli), key=lambda item: item[0])
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_the_command_has_help_with_an_example(path, command):
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert command.help and len(command.help.strip()) > 20, f"{' '.join(path)} lacks help text"
+    assert "Example: tracker " in result.stdout, f"{' '.join(path)} shows no example"
+
+
+def test_every_command_is_in_the_list():
+    assert len(COMMANDS) == 35 and ("import", "acled-deletions") in [p for p, _ in COMMANDS]
 
 
 def test_unknown_command_and_missing_argument_are_usage_errors(tmp_path):

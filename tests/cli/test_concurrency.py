@@ -3,11 +3,14 @@
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 from sqlalchemy import func, select
 
 from tracker import Store
 from tracker.model.entities import Actor, ActorAlias, Event, Location
+
+pytestmark = pytest.mark.slow
 
 
 def _report(report_id: str, n: int) -> str:

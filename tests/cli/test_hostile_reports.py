@@ -2,12 +2,11 @@
 the database is left exactly as it was; legitimate odd names are stored and printed safely."""
 
 import json
-from pathlib import Path
 
 import pytest
-from conftest import SEED, snapshot
+from conftest import ROOT, SEED, snapshot
 
-CORPUS = Path(__file__).parent / "corpus" / "reports"
+CORPUS = ROOT / "tests" / "corpus" / "reports"
 REFUSED = {
     "truncated.yaml": "events[0].type: None is not of type 'string'",
     "truncated-flow.yaml": "not valid YAML",

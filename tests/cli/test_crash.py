@@ -11,8 +11,11 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import ROOT, SEED, snapshot
 from test_concurrency import _report
+
+pytestmark = pytest.mark.slow
 
 FRACTIONS = (0.1, 0.25, 0.4, 0.55, 0.7, 0.85)
 

@@ -54,6 +54,7 @@ def _import(url: str, path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(CLI + ["--db", url, "import", "acled", str(path)], capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_two_imports_at_once_equal_one_after_the_other(tmp_path, db_url, sqlite_url):
     a = _generated(tmp_path / "a.csv", 3000, seed=1, prefix="A")
     b = _generated(tmp_path / "b.csv", 3000, seed=2, prefix="B")
@@ -73,6 +74,7 @@ def test_two_imports_at_once_equal_one_after_the_other(tmp_path, db_url, sqlite_
     assert len(set(together["actors"])) == len(together["actors"])  # no duplicate actor from a race
 
 
+@pytest.mark.slow
 def test_kill_9_anywhere_in_an_import_leaves_the_store_as_before(tmp_path, db_url):
     from test_crash import kill_at_fractions
 
