@@ -102,7 +102,7 @@ def check_near(near, radius) -> None:
 
 
 def online_options(func):
-    # The environment variables named in the help are read by tracker.geocoding itself.
+    # The environment variables named in the help are read by tracker.geo.geocoding itself.
     func = click.option("--geocoder-key", metavar="KEY",
                         help="API key (GeoNames: user name) of a geocoder that needs one "
                              "(env TRACKER_GEOCODER_KEY).")(func)

@@ -9,7 +9,7 @@ possible-but-not-certain spans are marked uncertain instead of guessing.
 "Who held X at D" answers from X's own spans; else, when X's parts were held by
 different actors at D, says "divided"; else answers from the nearest ancestor
 that has spans (a city held by whoever holds its district). A place with a
-point is also held by the holder of a map area containing it (tracker.areas);
+point is also held by the holder of a map area containing it (tracker.control.areas);
 ``LAT,LON`` asks about a point directly.
 
 Claims keep their source: when sources (or a source and what was derived from
@@ -18,7 +18,7 @@ its events, or a map) disagree about the same place and day, the answer is
 (``graded``, ``latest`` or ``source=NAME``) picks the headline view without
 setting any claim aside in the data.
 
-Claims age (tracker.freshness): an open-ended claim whose newest evidence is
+Claims age (tracker.control.freshness): an open-ended claim whose newest evidence is
 older than its horizon is *stale* ("last evidence D, N days before"), and an
 answer from stale claims only is ``stale``, never ``held``.
 """
@@ -275,7 +275,7 @@ def who_held(session: Session, place, at, prefer: str | None = None, horizon: in
     best Admiralty grading), ``latest`` (the most recent source) or
     ``source=NAME``; every claim stays in the records. ``horizon`` (days)
     replaces the default ageing horizons of derived and reported claims
-    (tracker.freshness).
+    (tracker.control.freshness).
 
     >>> who_held(session, "Derna", "2015-06-14").headline()   # doctest: +SKIP
     'Derna at 2015-06-14: held: Mujahedeen Shura Council of Derna'

@@ -1,13 +1,13 @@
 """Control spans derived from territory-transfer events.
 
-At each place, the transfer events (see :mod:`tracker.transfers`) are put in
+At each place, the transfer events (see :mod:`tracker.control.transfers`) are put in
 date order and read as a chain: each one closes the span of the holder before
 it and opens the gainer's, citing the event and the event's sources. The first
 event at a place opens the gainer's span only (nothing is invented about who
 held the place before). An event whose gainer already holds the place changes
 nothing (``tracker check`` lists it).
 
-What the notes say happened to the ground afterwards (tracker.ground) is
+What the notes say happened to the ground afterwards (tracker.control.ground) is
 followed: a gain the notes say did not last (a raid: "briefly took over",
 "withdrew again and returned to their base") opens a span that ends the same
 day, or the next when the notes say so, without ending the previous holder's;
@@ -260,7 +260,7 @@ def _chain(events: list[TransferEvent], anchored: set[tuple[int, int]]) -> tuple
                 continue
             previous_span, previous_event = current[1], current[2]
             if e.ground.temporary:
-                pass  # a raid: the holder before it holds on (tracker.ground)
+                pass  # a raid: the holder before it holds on (tracker.control.ground)
             elif previous_span is not None and previous_event.window == e.window and not previous_event.ground.temporary:
                 # Two hands in one day (or one fuzzy window): the first held it only briefly.
                 previous_span.values.update(status="contested", end_min=e.date_end + dt.timedelta(days=1),

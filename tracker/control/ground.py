@@ -1,6 +1,6 @@
 """What a transfer event's notes say happened to the ground after it changed hands.
 
-tracker.transfers decides who gained a place; this module reads whether the
+tracker.control.transfers decides who gained a place; this module reads whether the
 gain lasted. ACLED codes a raid that took a village for two hours the same
 way as a capture that held for years; its notes tell them apart:
 
@@ -15,8 +15,8 @@ way as a capture that held for years; its notes tell them apart:
 * "Police forces drove RENAMO gunmen out in an operation launched the
   following day" (5451RTA): the holding ended the **next day**.
 
-The phrase families are tracker.lexicon's; who does what is found with the
-participants' names (tracker.transfers' mentions), so that the loser
+The phrase families are tracker.text.lexicon's; who does what is found with the
+participants' names (tracker.control.transfers' mentions), so that the loser
 retreating ("al Shabaab retreated from the village beforehand") is not read as
 the gainer leaving. Every reading keeps the phrases that decided it.
 """

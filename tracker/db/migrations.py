@@ -59,7 +59,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def _forget_cached_schema(engine: Engine) -> None:
-    """Pooled PostgreSQL connections cache whether PostGIS columns exist (tracker.postgis)."""
+    """Pooled PostgreSQL connections cache whether PostGIS columns exist (tracker.db.postgis)."""
     if engine.dialect.name == "postgresql":
         engine.dispose()
 

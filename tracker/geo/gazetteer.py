@@ -11,7 +11,7 @@ read until ``tracker gazetteer load [--country LY]`` copies places into the
 A name is matched (:func:`match_place`) through two indexed keys of each
 spelling: the normalized name (exact: case, accents, punctuation and Arabic
 vowel marks ignored) and the transliteration skeleton of
-:mod:`tracker.transliteration` (Derna, Darnah, Darna, درنة). Each candidate
+:mod:`tracker.names.transliteration` (Derna, Darnah, Darna, درنة). Each candidate
 gets a score —
 
 * 1.0  the name is one of the place's spellings,

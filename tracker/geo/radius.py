@@ -6,7 +6,7 @@ Never a scan of the events table. A query runs in three steps:
    (:func:`bounding_boxes`; two boxes across the antimeridian, a whole band
    of longitude around a pole) selects places on ``ix_locations_latitude_longitude``.
    On PostgreSQL with PostGIS, ``ST_DWithin`` on the GiST-indexed ``geog``
-   column does it instead (:mod:`tracker.postgis`).
+   column does it instead (:mod:`tracker.db.postgis`).
 2. **Exact distance.** Each of those few places is kept when its WGS84
    geodesic distance (geopy / geographiclib) is at most KM. A great-circle
    distance settles the places far inside or outside the circle first: it

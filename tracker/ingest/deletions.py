@@ -5,7 +5,7 @@ acledR's ``acled_deletions_api`` reads). Importing such a list deletes those
 events from the store, keeping their history and the deletion itself
 (``tracker event-history ID`` shows it), so that no export older than the
 deletion brings them back; an export newer than the deletion that still
-holds an event restores it (tracker.versions). An id the store does not
+holds an event restores it (tracker.ingest.versions). An id the store does not
 hold is recorded all the same: an older export imported later will not
 bring it in.
 

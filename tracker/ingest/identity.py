@@ -18,7 +18,7 @@ any revision (another country, or a recorded date more than a year away) is
 an *identity conflict*: a different event under the same id. Both are kept,
 each under the key with its country and date (``2460RTA@2016~EG~2016-02-22``).
 
-**Clocks.** Versions are ordered by the data's own clock (tracker.versions),
+**Clocks.** Versions are ordered by the data's own clock (tracker.ingest.versions),
 as Unix seconds: ACLED's ``timestamp`` where the row has one, else the
 export's own date, end of day (UTC): from ``--as-of-export``, the file's
 name (the last date in it: ``..._20150101-to-20151024`` was exported on

@@ -3,23 +3,23 @@
 One import reads one file, row by row, and writes in batches of a few
 thousand rows:
 
-* The file is the :class:`~tracker.models.Source` of every row it brings in
+* The file is the :class:`~tracker.model.entities.Source` of every row it brings in
   (kind ``dataset``, keyed by the file's SHA-256, so re-importing the same
   file is recognised whatever its name), with the export's own clock
-  (tracker.identity).
-* Each row is an event of the dataset's own identity (tracker.identity: ACLED
+  (tracker.ingest.identity).
+* Each row is an event of the dataset's own identity (tracker.ingest.identity: ACLED
   realtime ids are keyed by their release); a row under a stored id whose
   country or date says it is another event is an identity conflict, kept as
   a second event.
 * Each row is one *version* of its event. The version that stands is the
-  newest by the data's clock (tracker.versions), whatever order the files
+  newest by the data's clock (tracker.ingest.versions), whatever order the files
   are imported in: a newer row updates the event in place and keeps the
-  previous version as an :class:`~tracker.models.EventRevision`; an older
+  previous version as an :class:`~tracker.model.entities.EventRevision`; an older
   row only joins the history; a row whose version is already stored costs
-  nothing but its parsing. Deletions (tracker.deletions, ``prune``) are
+  nothing but its parsing. Deletions (tracker.ingest.deletions, ``prune``) are
   history too: an older export never brings a deleted event back.
 * Actors and places resolve through in-memory maps loaded once
-  (:mod:`tracker.matching`); new ones are written in bulk.
+  (:mod:`tracker.names.matching`); new ones are written in bulk.
 * Rows are written with the DBAPI's ``executemany`` (``COPY`` on PostgreSQL;
   no ORM object per row), ids handed out ahead.
 * Atomic by default: the caller's transaction is rolled back on the first bad

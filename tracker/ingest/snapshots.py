@@ -10,7 +10,7 @@ A snapshot file is either
 * **GeoJSON**: a FeatureCollection of Polygon, MultiPolygon or
   GeometryCollection features (areas) and Point features (places), with a
   ``holder`` and a ``status`` property, or labels read through a mapping file
-  (:mod:`tracker.control_maps`). Features that are no area and no place
+  (:mod:`tracker.ingest.control_maps`). Features that are no area and no place
   (lines, attack directions, unit positions...) are skipped and counted.
 
 The snapshot date comes from ``--date``, else a ``MANIFEST.csv`` beside the

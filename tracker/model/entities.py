@@ -95,7 +95,7 @@ class Source(Base):
     # A dataset file's own clock (Unix seconds): the export's date, from its name,
     # --as-of-export or its latest event. NULL when each row carries its own
     # timestamp and the file names no date. Versions are ordered by it, never by
-    # loaded_at (tracker.versions).
+    # loaded_at (tracker.ingest.versions).
     export_stamp: Mapped[int | None] = mapped_column(BigInteger)
     release: Mapped[str | None] = mapped_column(String(20))  # an ACLED realtime release ("2015")
 
@@ -249,7 +249,7 @@ class Event(Base):
     external_id: Mapped[str | None] = mapped_column(String(100))
     # ... the release it is unique in (ACLED realtime ids: "2015"; NULL for global ids) ...
     external_release: Mapped[str | None] = mapped_column(String(20))
-    # ... and the identity they make (tracker.identity): "2460RTA@2016", "LBY1234".
+    # ... and the identity they make (tracker.ingest.identity): "2460RTA@2016", "LBY1234".
     external_key: Mapped[str | None] = mapped_column(String(200))
     date_start: Mapped[dt.date] = mapped_column(Date)
     date_end: Mapped[dt.date] = mapped_column(Date)
@@ -355,7 +355,7 @@ class EventRevision(Base):
     country: Mapped[str | None] = mapped_column(String(100))
     recorded_date: Mapped[dt.date | None] = mapped_column(Date)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    content: Mapped[str | None] = mapped_column(Text)  # JSON: the version as tracker.revisions writes it
+    content: Mapped[str | None] = mapped_column(Text)  # JSON: the version as tracker.query.history writes it
 
 
 class DatasetCoverage(Base):
@@ -418,7 +418,7 @@ class ControlSpan(Base):
     # or snapshot (from dated control maps); derivation only rewrites its own.
     origin: Mapped[str] = mapped_column(String(10), default="reported", server_default="reported")
     basis: Mapped[str | None] = mapped_column(Text)  # why a derived span names its holder
-    # What the notes said happened to the ground (tracker.ground), as JSON: the
+    # What the notes said happened to the ground (tracker.control.ground), as JSON: the
     # phrases that decided, whether the gain was temporary and when it ended.
     reading: Mapped[str | None] = mapped_column(Text)
 

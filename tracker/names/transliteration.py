@@ -22,7 +22,7 @@ enough. Two keys are built from a name, in three steps:
    by how alike their fine forms are (:func:`similarity`).
 
 The keys are lossy on purpose; scores and the narrowing by country, admin area
-and population (in :mod:`tracker.gazetteer`) decide between the candidates.
+and population (in :mod:`tracker.geo.gazetteer`) decide between the candidates.
 """
 
 from __future__ import annotations

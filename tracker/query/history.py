@@ -2,7 +2,7 @@
 
 The version that stands is the event itself (with its dataset record); every
 other version an export gave, and every deletion, is an
-:class:`~tracker.models.EventRevision` (tracker.versions says which stands).
+:class:`~tracker.model.entities.EventRevision` (tracker.ingest.versions says which stands).
 A history lists them in the data's own time: each version from its clock
 (ACLED's ``timestamp``, else its export's date) until the next entry's, with
 consecutive versions of the same content shown once.

@@ -1,7 +1,7 @@
 """Phrase families: how event notes and map labels say what happened to the ground, and how sure they are.
 
 Each family is a named list of patterns, per language, compiled once. The
-readers (tracker.ground for transfer notes, tracker.control_maps for map
+readers (tracker.control.ground for transfer notes, tracker.ingest.control_maps for map
 labels) ask a family for its hits and keep the phrases that decided, so that
 every reading can be shown as evidence ("briefly take over", "the force
 retreated later the same evening").

@@ -39,7 +39,7 @@ down_revision: Union[str, None] = '0005'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-# The rules of tracker.identity as they stood at this revision (a migration keeps its own copy).
+# The rules of tracker.ingest.identity as they stood at this revision (a migration keeps its own copy).
 REALTIME_ID = re.compile(r"^\d+RTA\b")
 NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_]?(0[1-9]|1[0-2])[-_]?(0[1-9]|[12]\d|3[01])(?!\d)")
 EPOCH = dt.datetime(1970, 1, 1)
