@@ -27,6 +27,12 @@ def test_pip_install_gives_a_tracker_that_migrates_a_new_database(tmp_path):
     pip = [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-deps", str(src)]
     subprocess.run(pip, check=True, cwd=tmp_path)
     shutil.rmtree(src)  # the installed command must not lean on the checkout
+    # Nothing but the package lands at the top of site-packages: no stray `cli` module.
+    installed = {p.name for p in Path(purelib).iterdir() if not p.name.endswith((".dist-info", ".pth"))}
+    assert "cli.py" not in installed and "migrations" not in installed and "tracker" in installed
+    top_level = next(Path(purelib).glob("tracker-*.dist-info")) / "top_level.txt"
+    assert top_level.read_text().split() == ["tracker"]
+    assert (Path(purelib) / "tracker" / "migrations" / "versions" / "0001_initial_schema.py").is_file()
 
     work = tmp_path / "work"
     work.mkdir()
