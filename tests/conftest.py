@@ -294,6 +294,23 @@ def new_db(request, db_url, tmp_path):
             pool.give(url)
 
 
+NAME_FIELDS = ("place", "admin1", "admin2")
+ACTOR_FIELDS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "other_actors")
+
+
+def normalized_names(record: dict) -> dict:
+    """An event record with its place, area and actor names by their matching keys (which spelling
+    became an entity's own name depends on which file came first)."""
+    from tracker.names.normalize import normalize_name
+
+    e = dict(record)
+    for k in NAME_FIELDS:
+        e[k] = normalize_name(e[k])
+    for k in ACTOR_FIELDS:
+        e[k] = sorted(normalize_name(a) for a in e[k])
+    return e
+
+
 def comparable(store) -> dict:
     """What a store says of its imported events, as it would compare between two stores.
 
@@ -302,16 +319,13 @@ def comparable(store) -> dict:
     became an entity's own is the first seen), and each event's history as
     (status, what changed, version clock, export, content) lines.
     """
-    from tracker.names.normalize import normalize_name
 
     out = {}
     for e in store.events():
         if not e["external_id"]:
             continue
-        e = dict(e)
+        e = normalized_names(e)
         e.pop("id")
-        e["place"] = normalize_name(e["place"])
-        e["actors"] = [normalize_name(a) for a in e["actors"].split("; ")]
         e["history"] = [(h["status"], h["changed"], h["valid_from"], h["export"], h["date"], h["type"],
                          h["fatalities_best"], h["description"])
                         for h in store.event_history(f"{e['dataset']}:{e['key']}")]

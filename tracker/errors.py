@@ -17,9 +17,10 @@ class DatabaseError(TrackerError):
 class UnknownName(TrackerError):
     """No actor or place goes by that name."""
 
-    def __init__(self, what: str, name: str):
-        self.what, self.name = what, name
-        super().__init__(f"no {what} named {name!r}")
+    def __init__(self, what: str, name: str, suggestions: Sequence[str] = ()):
+        self.what, self.name, self.suggestions = what, name, list(suggestions)
+        hint = f" (did you mean: {'; '.join(self.suggestions)}?)" if self.suggestions else ""
+        super().__init__(f"no {what} named {name!r}{hint}")
 
 
 @dataclass

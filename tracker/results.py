@@ -30,6 +30,8 @@ class Answer:
     columns: list[str]
     records: Iterator[dict]
     answer: str = ""  # the one-word verdict of a question that has one (who-held: held, contested, stale...)
+    fields: list[str] = field(default_factory=list)  # every key of a record, in order (csv's header when none came)
+    noun: str = ""  # what the records are ("events"), for "0 events" when none came
 
     def __post_init__(self) -> None:
         self.records = iter(self.records)
@@ -49,8 +51,9 @@ class Answer:
         return found[0]
 
 
-def answer(headline: str, records: Iterable[dict], columns: Iterable[str] = (), verdict: str = "") -> Answer:
-    return Answer(headline, list(columns), iter(records), verdict)
+def answer(headline: str, records: Iterable[dict], columns: Iterable[str] = (), verdict: str = "",
+           fields: Iterable[str] = (), noun: str = "") -> Answer:
+    return Answer(headline, list(columns), iter(records), verdict, list(fields), noun)
 
 
 class Result:

@@ -24,12 +24,19 @@ from tracker.control import claims as control
 from tracker.errors import AmbiguousName, Candidate, UnknownName
 from tracker.names.resolve import actor_candidates, find_actor, find_place, location_candidates
 from tracker.query import catalog, events, timeline
+from tracker.query import summary as summaries
 from tracker.results import Answer, Message, Result, Results, answer
 
 # What a table shows of each answer, in order (csv and json carry every field).
 CLAIM_COLUMNS = ["place", "holder", "status", "from", "until", "evidence", "evidence_age_days", "certainty",
                  "sources"]
-EVENT_COLUMNS = ["date", "type", "sub_type", "place", "actors", "fatalities_best", "certainty", "description"]
+EVENT_COLUMNS = ["id", "date", "type", "sub_type", "place", "actor1", "actor2", "fatalities_best", "certainty",
+                 "description"]
+ACTOR_FIELDS = ["id", "name", "kind", "country", "aliases", "events", "claims"]
+ACTOR_COLUMNS = ["id", "name", "kind", "country", "events", "claims", "aliases"]
+PLACE_FIELDS = ["id", "name", "kind", "country", "admin1", "admin2", "parent", "latitude", "longitude", "aliases",
+                "events", "claims"]
+PLACE_COLUMNS = ["id", "name", "kind", "country", "admin1", "events", "claims", "aliases"]
 CHANGE_COLUMNS = ["date", "place", "from", "to", "evidence", "sources"]
 TIMELINE_COLUMNS = ["date", "until", "what", "place", "summary", "certainty", "sources"]
 FINDING_COLUMNS = ["level", "code", "place", "message"]
@@ -59,11 +66,10 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def _stream(self, query, record: Callable) -> Iterator[dict]:
-        """Records of a query's rows, read from the database in batches as they are consumed."""
+    def _records(self, records: Callable, query) -> Iterator[dict]:
+        """``records(session, query)`` in a session of its own, read as the records are consumed."""
         with self.session() as session:
-            for row in session.scalars(query.execution_options(yield_per=500)):
-                yield record(row)
+            yield from records(session, query)
 
     # -- loading ----------------------------------------------------------------
     def load(self, paths: Sequence[str]) -> Results:
@@ -208,10 +214,17 @@ class Store:
             if filters.get("near") is not None:
                 filters["near"] = center = resolve_center(session, filters["near"])
             query = events.events_query(session, **filters)
-        records = self._stream(query, events.event_record)
+        records = self._records(events.event_records, query)
         if center is not None:
-            return answer("", add_distances(records, center), EVENT_COLUMNS + ["distance_km"])
-        return answer("", records, EVENT_COLUMNS)
+            return answer("", add_distances(records, center), EVENT_COLUMNS + ["distance_km"],
+                          fields=events.EVENT_FIELDS + ["distance_km"], noun="events")
+        return answer("", records, EVENT_COLUMNS, fields=events.EVENT_FIELDS, noun="events")
+
+    def summary(self, by: Sequence[str] = ("year",), role: str = "any", **filters) -> Answer:
+        """Counts and fatalities of the events matching ``filters``, grouped ``by`` (tracker.query.summary)."""
+        with self.session() as session:
+            headline, columns, rows = summaries.summarize(session, by, role=role, **filters)
+        return answer(headline, rows, columns, fields=columns, noun="groups")
 
     def actor(self, name: str) -> Answer:
         """One actor's profile (``.one()``): kind, aliases, relations over time, sources."""
@@ -224,6 +237,20 @@ class Store:
         with self.session() as session:
             profile = catalog.place_profile(session, find_place(session, name))
         return answer(profile["name"], [profile])
+
+    def actors(self, search: str | None = None, kind: str | None = None, country: str | None = None,
+               limit: int | None = None) -> Answer:
+        """Actors by a part of any name (``search``), kind and country, with aliases and counts."""
+        with self.session() as session:
+            records = catalog.list_actors(session, search, kind, country, limit)
+        return answer(f"{len(records)} actors", records, ACTOR_COLUMNS, fields=ACTOR_FIELDS, noun="actors")
+
+    def places(self, search: str | None = None, kind: str | None = None, country: str | None = None,
+               limit: int | None = None) -> Answer:
+        """Places by a part of any name (``search``), kind and country, with where they lie, aliases and counts."""
+        with self.session() as session:
+            records = catalog.list_places(session, search, kind, country, limit)
+        return answer(f"{len(records)} places", records, PLACE_COLUMNS, fields=PLACE_FIELDS, noun="places")
 
     def sources(self) -> Answer:
         with self.session() as session:

@@ -58,7 +58,7 @@ def test_seed_holds_the_report_faithfully(seeded):
     assert len(events) == 11  # the report's eleven, all at Derna or inside it
     certainty = {e["key"]: e["certainty"] for e in events}
     assert certainty["assassination-al-aker"] == "alleged"
-    assert {e["date"] for e in events} >= {"2015-06-09", "2015-06-11", "2015-06-12", "2015-06-13"}
+    assert {str(e["date"]) for e in events} >= {"2015-06-09", "2015-06-11", "2015-06-12", "2015-06-13"}
     assert all(e["sources"] for e in events)
     residents = seeded.actor("Derna residents").one()
     assert any("supported_by" in r and "rumoured" in r for r in residents["relations"])

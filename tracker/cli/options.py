@@ -63,6 +63,41 @@ def date_window_options(func):
     return func
 
 
+def event_filter_options(func):
+    """The filters events, summary and (for places) changes share (tracker.query.filters)."""
+    options = [
+        click.option("--country", metavar="COUNTRY", help="Only events in this country (name or ISO code: Libya, LY, LBY)."),
+        click.option("--admin1", metavar="AREA", help="Only events in this first-level area (ACLED admin1, UCDP adm_1)."),
+        click.option("--admin2", metavar="AREA", help="Only events in this second-level area."),
+        click.option("--dataset", metavar="NAME", help="Only events from this dataset: acled, ucdp or report."),
+        click.option("--source", metavar="KEY", help="Only events from this source (its key, title or #id)."),
+        click.option("--min-fatalities", "min_fatalities", type=click.IntRange(min=0), metavar="N",
+                     help="Only events with at least N fatalities (best estimate)."),
+        click.option("--certainty", metavar="LEVEL", help="Only events of this certainty (confirmed, reported, "
+                                                          "likely, alleged, rumoured)."),
+        click.option("--search", metavar="TEXT", help="Only events whose text holds these words in this order, any "
+                                                      "inflection ('car bomb' finds 'car bombings')."),
+        click.option("--overlap", is_flag=True, help="Match dates by the event's whole date window (default: by the "
+                                                     "date the dataset records)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+FILTERS = ("country", "admin1", "admin2", "dataset", "source", "min_fatalities", "certainty", "search", "overlap")
+
+
+def event_filters(params: dict) -> dict:
+    """The filter options a command was given, by the core's names (tracker.query.filters.EventFilter)."""
+    return {k: params[k] for k in FILTERS if params.get(k) not in (None, False)}
+
+
+def check_window(start, end) -> None:
+    if start is not None and end is not None and end.latest < start.earliest:
+        raise click.UsageError(f"--to ({end}) is before --from ({start})")
+
+
 class PlaceOrPointType(click.ParamType):
     """A place name, or a point as LAT,LON (32.767,22.637)."""
 

@@ -8,13 +8,17 @@ from tracker.cli.options import (
     FUZZY_DATE,
     PREFERENCE,
     check_near,
+    check_window,
     date_window_options,
+    event_filter_options,
+    event_filters,
     format_option,
     horizon_option,
     near_options,
 )
 from tracker.cli.render import catch_errors, emit, report
 from tracker.cli.root import cli, pass_context
+from tracker.query.summary import GROUPS
 
 
 @cli.command("who-held")
@@ -132,21 +136,67 @@ def derive_control(context):
 @click.option("--actor", help="Events this actor took part in (any role).")
 @date_window_options
 @click.option("--type", "type_", metavar="TYPE", help="Event type or sub-type (e.g. Battles, 'Peaceful protest').")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@event_filter_options
 @near_options
+@click.option("--sort", type=click.Choice(["date", "fatalities", "place"]), default="date", show_default=True,
+              help="Order of the events (then by id).")
+@click.option("--desc", is_flag=True, help="Reverse the order.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@click.option("--offset", type=click.IntRange(min=0), help="Skip this many events first.")
+@click.option("--wide", is_flag=True, help="Show every column of a table, nothing cut to the terminal's width.")
 @format_option(coordinates=True)
 @pass_context
 @catch_errors
-def events(context, place, actor, start, end, type_, limit, near, radius, fmt):
-    """List events, filtered by place, actor, date window, type and distance.
+def events(context, place, actor, start, end, type_, near, radius, sort, desc, limit, offset, wide, fmt, **params):
+    """List events, filtered by place, actor, dates, type, area, dataset, source, fatalities, text and distance.
 
-    --near PLACE|LAT,LON --radius KM keeps the events within that geodesic
-    distance and adds each one's distance_km.
+    Dates match the date the dataset records (ACLED event_date, UCDP
+    date_start; --overlap: the event's whole window). --near PLACE|LAT,LON
+    --radius KM keeps the events within that geodesic distance and adds each
+    one's distance_km. csv, json and geojson carry every column (docs/columns.md).
 
-    Example: tracker events --place Derna --from 2015-06 --format json
+    Example: tracker events --admin1 Darnah --from 2015-07-01 --to 2015-07-31 --format csv
     """
     check_near(near, radius)
-    filters = dict(place=place, actor=actor, start=start, end=end, type=type_, limit=limit)
+    check_window(start, end)
+    filters = dict(place=place, actor=actor, start=start, end=end, type=type_, sort=sort, desc=desc, limit=limit,
+                   offset=offset, **event_filters(params))
     if near is not None:
         filters.update(near=near, radius_km=radius)
-    emit(context.store().events(**filters), fmt)
+    emit(context.store().events(**filters), fmt, wide=wide)
+
+
+@cli.command()
+@click.option("--by", "by", multiple=True, type=click.Choice(GROUPS), default=("year",), show_default=True,
+              help="Group by this (repeat to combine: --by year --by country).")
+@click.option("--role", type=click.Choice(["any", "actor1", "actor2"]), default="any", show_default=True,
+              help="With --by actor: the role an actor must take in an event to be counted.")
+@click.option("--place", help="Events at this place or inside it.")
+@click.option("--actor", help="Events this actor took part in (any role).")
+@date_window_options
+@click.option("--type", "type_", metavar="TYPE", help="Event type or sub-type.")
+@event_filter_options
+@near_options
+@click.option("--sort", type=click.Choice(["group", "events", "fatalities"]),
+              help="Order of the groups (default: by group when grouping by time, else most fatalities first).")
+@click.option("--desc/--asc", "desc", default=None, help="Descending or ascending (default: descending for "
+                                                         "events and fatalities, ascending for groups).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many groups.")
+@format_option()
+@pass_context
+@catch_errors
+def summary(context, by, role, place, actor, start, end, type_, near, radius, sort, desc, limit, fmt, **params):
+    """Count events and add up fatalities (best, low, high), grouped by time, place, actor, type, source or dataset.
+
+    Every filter of `tracker events` applies. Weeks are ISO weeks (2015-W24),
+    months YYYY-MM, by the date the dataset records. Grouping by actor counts
+    an event once for each actor taking part (in --role).
+
+    Example: tracker summary --by month --country Libya --format json
+    """
+    check_near(near, radius)
+    check_window(start, end)
+    filters = dict(place=place, actor=actor, start=start, end=end, type=type_, **event_filters(params))
+    if near is not None:
+        filters.update(near=near, radius_km=radius)
+    emit(context.store().summary(by=by, role=role, sort=sort, desc=desc, limit=limit, **filters), fmt)

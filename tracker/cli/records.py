@@ -91,6 +91,45 @@ def place_merge(context, keep, other):
     report(context.store().merge_places(keep, other))
 
 
+def _finding_options(kinds: str):
+    def decorate(func):
+        func = click.option("--limit", type=click.IntRange(min=1), help="At most this many.")(func)
+        func = click.option("--country", metavar="COUNTRY", help="Only in this country (name or ISO code).")(func)
+        func = click.option("--kind", metavar="KIND", help=f"Only of this kind ({kinds}).")(func)
+        func = click.option("--search", metavar="TEXT", help="A part of any of the names or aliases "
+                                                             "(case, accents and punctuation ignored).")(func)
+        return func
+    return decorate
+
+
+@cli.command()
+@_finding_options("state forces, rebel group, political militia, ...")
+@click.option("--wide", is_flag=True, help="Show every column of a table.")
+@format_option()
+@pass_context
+@catch_errors
+def actors(context, search, kind, country, limit, wide, fmt):
+    """List actors, or find them by a part of a name: ids, kinds, aliases, counts of events and control claims.
+
+    Example: tracker actors --search "abu salim"
+    """
+    emit(context.store().actors(search=search, kind=kind, country=country, limit=limit), fmt, wide=wide)
+
+
+@cli.command()
+@_finding_options("country, admin1, admin2, city, town, village, ...")
+@click.option("--wide", is_flag=True, help="Show every column of a table.")
+@format_option(coordinates=True)
+@pass_context
+@catch_errors
+def places(context, search, kind, country, limit, wide, fmt):
+    """List places, or find them by a part of a name: ids, where they lie, aliases, counts of events and claims.
+
+    Example: tracker places --search dern --country Libya
+    """
+    emit(context.store().places(search=search, kind=kind, country=country, limit=limit), fmt, wide=wide)
+
+
 @cli.command()
 @format_option()
 @pass_context

@@ -62,13 +62,48 @@ def catch_errors(func):
     return wrapper
 
 
-def emit(answer, fmt: str, vertical: bool = False, columns: list[str] | None = None, headline: bool = True) -> None:
-    """An answer to stdout in the chosen format; a table gets the headline above it."""
+def emit(answer, fmt: str, vertical: bool = False, columns: list[str] | None = None, headline: bool = True,
+         wide: bool = False) -> None:
+    """An answer to stdout in the chosen format; a table gets the headline above it and fits the terminal
+    (unless ``wide``). When no record comes, a table or csv still gets its header, and stderr "0 events"."""
     from tracker.output.formats import write
 
     if fmt == "table" and headline and answer.headline:
         click.echo(answer.headline)
-    write(answer.records, sys.stdout, fmt, columns=columns or answer.columns or None, vertical=vertical)
+    counted = _Counted(answer.records)
+    width = None if wide or vertical else terminal_width()
+    write(counted, sys.stdout, fmt, columns=columns or answer.columns or None, vertical=vertical,
+          fields=answer.fields or None, width=width)
+    if not counted.n and answer.noun:
+        click.echo(f"0 {answer.noun}", err=True)
+
+
+def terminal_width() -> int | None:
+    """The width a table must fit: ``COLUMNS`` when set, else the terminal's; None when stdout is no terminal."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+class _Counted:
+    """An iterator that counts what passes through it."""
+
+    def __init__(self, records):
+        self.records, self.n = iter(records), 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        record = next(self.records)
+        self.n += 1
+        return record
 
 
 def report(result, fmt: str = "table") -> None:

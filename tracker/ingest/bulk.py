@@ -41,6 +41,7 @@ _UPDATES = {
     "actor_kinds": "UPDATE actors SET kind = {p} WHERE id = {p}",
     "location_coords": "UPDATE locations SET latitude = {p}, longitude = {p}, coord_precision = {p} "
                        "WHERE id = {p} AND latitude IS NULL",
+    "location_parents": "UPDATE locations SET parent_id = {p} WHERE id = {p}",
     "events_update": "UPDATE events SET source_id = {p}, date_start = {p}, date_end = {p}, date_precision = {p}, "
                      "event_type = {p}, sub_type = {p}, location_id = {p}, latitude = {p}, longitude = {p}, "
                      "coord_precision = {p}, fatalities_low = {p}, "

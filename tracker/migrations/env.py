@@ -24,8 +24,14 @@ POSTGIS_OBJECTS = {"geog", "ix_locations_geog", "ix_gazetteer_places_geog", "spa
 warnings.filterwarnings("ignore", message=r"Did not recognize type '.*geography'", category=SAWarning)
 
 
+# The full-text index of events (migration 0008; tracker.query.search): an FTS5 table and
+# its shadow tables on SQLite, an expression index on PostgreSQL, none of them in the model.
+SEARCH_OBJECTS = {"ix_events_search", "event_search", "event_search_data", "event_search_idx",
+                  "event_search_docsize", "event_search_config", "event_search_content"}
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    return not (reflected and compare_to is None and name in POSTGIS_OBJECTS)
+    return not (reflected and compare_to is None and name in POSTGIS_OBJECTS | SEARCH_OBJECTS)
 
 
 def _configure_and_run(connection) -> None:

@@ -263,6 +263,7 @@ class PlaceMap:
         self.new_places: list[list] = []
         self.new_aliases: list[tuple] = []
         self.coord_updates: dict[int, tuple] = {}
+        self.parent_updates: dict[int, int] = {}
         self.created = 0
 
     # -- resolution --------------------------------------------------------------------
@@ -342,18 +343,29 @@ class PlaceMap:
             pid = self._nearby(known, lat, lon, precision)
             if pid is not None:
                 return pid
-        exact, compatible = [], []
+        exact, compatible, finer = [], [], []
         for i in self._named(key, step.aliases):
             p = self.info[i]
             if p.kind in ADMIN_LEVELS or i in path_ids:
                 continue
             if p.parent_id == parent:
                 exact.append(i)
-            elif self._compatible(i, code, path_ids):
+            elif self._compatible(i, code, path_ids, finer=False):
                 compatible.append(i)
+            elif self._compatible(i, code, path_ids, finer=True):
+                finer.append(i)
         pid = self._choose(exact, step, lat, lon, precision)
         if pid is None:
             pid = self._choose(compatible, step, lat, lon, precision)
+            if pid is not None:
+                self._file_under(pid, parent, path_ids)
+        if pid is None and finer:
+            # Filed under an area finer than the path names: the one such place, or the nearest; when
+            # several cannot be told apart, a place of the row's own (as if none were filed finer).
+            try:
+                pid = self._choose(finer, step, lat, lon, precision)
+            except Unresolvable:
+                pid = None
         if pid is None:
             pid = self._create(step, key, step.kind or "other", parent, code)
         self._cache.setdefault(cache_key, [])
@@ -394,8 +406,14 @@ class PlaceMap:
                 best, best_km = i, km
         return best
 
-    def _compatible(self, pid: int, code: str | None, path_ids: set[int]) -> bool:
-        """True when the place lies in the path's country and no administrative ancestor contradicts the path."""
+    def _compatible(self, pid: int, code: str | None, path_ids: set[int], finer: bool = False) -> bool:
+        """True when the place lies in the path's country and no administrative ancestor contradicts the path.
+
+        With ``finer``, an area the path does not name is no contradiction when it is finer than every
+        area the path names (a Benghazi filed under admin1 Benghazi > admin2 Benghazi fits a row that names only the
+        admin1): whichever file came first, the row finds the same place."""
+        deepest = max((ADMIN_LEVELS.index(self.info[i].kind) for i in path_ids
+                       if i in self.info and self.info[i].kind in ADMIN_LEVELS), default=-1)
         in_country = code is not None and self.info[pid].country_code == code
         seen = {pid}
         current = self.info[pid].parent_id
@@ -405,10 +423,10 @@ class PlaceMap:
             if p is None:
                 break
             if p.kind in ADMIN_LEVELS:
-                if current not in path_ids:
+                if current not in path_ids and (not finer or ADMIN_LEVELS.index(p.kind) <= deepest):
                     return False
                 if p.kind == "country":
-                    in_country = True
+                    in_country = current in path_ids
             current = p.parent_id
         return in_country
 
@@ -449,6 +467,21 @@ class PlaceMap:
         self.created += 1
         return new_id
 
+    def _file_under(self, pid: int, parent: int | None, path_ids: set[int]) -> None:
+        """A place known only within a higher level of the path (a report's city filed in its country)
+        moves under the deepest area the dataset names for it, so that both sources meet in one tree:
+        ``Libya > Derna`` becomes ``Libya > Darnah > Derna`` when ACLED files Derna under admin1 Darnah."""
+        p = self.info[pid]
+        if parent is None or p.parent_id == parent or self.info[parent].kind == "country":
+            return
+        if p.parent_id is not None and p.parent_id not in path_ids:
+            return  # inside another place (a neighbourhood of a city): that place is what moves
+        p.parent_id = parent
+        if p.pending is not None:
+            p.pending[3] = parent
+        else:
+            self.parent_updates[pid] = parent
+
     def _fill_coords(self, pid: int, lat: float, lon: float, precision: str | None) -> None:
         p = self.info[pid]
         if p.latitude is not None:
@@ -460,16 +493,28 @@ class PlaceMap:
             self.coord_updates[pid] = (lat, lon, precision)
 
     def flush(self, write: Callable[[str, list], None]) -> None:
-        """Write the queued places (parents first), their aliases and filled-in coordinates."""
+        """Write the queued places (parents first), their aliases, filled-in coordinates and new parents."""
         if self.new_places:
             for row in self.new_places:
                 self.info[row[0]].pending = None
-            write("locations", [tuple(r) for r in self.new_places])
+            # Parents before children (a place filed under a newer area comes after it).
+            queued = {row[0]: row for row in self.new_places}
+
+            def depth(row) -> int:
+                n, parent = 0, row[3]
+                while parent in queued and n <= len(queued):
+                    n, parent = n + 1, queued[parent][3]
+                return n
+
+            write("locations", [tuple(r) for r in sorted(self.new_places, key=depth)])
             write("location_aliases", self.new_aliases)
             self.new_places, self.new_aliases = [], []
         if self.coord_updates:
             write("location_coords", [(lat, lon, prec, pid) for pid, (lat, lon, prec) in self.coord_updates.items()])
             self.coord_updates = {}
+        if self.parent_updates:
+            write("location_parents", [(parent, pid) for pid, parent in self.parent_updates.items()])
+            self.parent_updates = {}
 
     def path_names(self, pid: int | None) -> str:
         """``Libya > Darnah > Derna``: a place with its ancestors, for revision records."""

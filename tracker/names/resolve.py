@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tracker.errors import AmbiguousName, Candidate, UnknownName
 from tracker.model.entities import Actor, ActorAlias, Location, LocationAlias
 from tracker.names.normalize import normalize_name
+from tracker.names.suggest import similar_actors, similar_places
 
 
 def actor_ids_named(session: Session, names: Sequence[str]) -> set[int]:
@@ -67,7 +68,7 @@ def find_actor(session: Session, name: str) -> Actor:
         return actor
     ids = actor_ids_named(session, [name])
     if not ids:
-        raise UnknownName("actor", name)
+        raise UnknownName("actor", name, similar_actors(session, name))
     if len(ids) > 1:
         raise AmbiguousName("actor", name, actor_candidates(session, ids))
     return session.get(Actor, ids.pop())
@@ -98,7 +99,7 @@ def find_place(session: Session, name: str, country: str | None = None) -> Locat
     if country:
         ids = {i for i in ids if session.get(Location, i).country_code == country.upper()}
     if not ids:
-        raise UnknownName("place", name)
+        raise UnknownName("place", name, similar_places(session, name.rpartition(",")[0] or name))
     if len(ids) > 1:
         raise AmbiguousName("place", name, location_candidates(session, ids))
     return session.get(Location, ids.pop())

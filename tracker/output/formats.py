@@ -34,7 +34,9 @@ class Options:
 
     columns: list[str] | None = None
     vertical: bool = False
-    width: int = 60  # a table cell's widest
+    cell: int = 60  # a table cell's widest
+    fields: list[str] | None = None  # every field of a record: the header when no record comes
+    width: int | None = None  # a table's widest line (the terminal's width); None: no limit
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,10 @@ def names(coordinates: bool = False) -> list[str]:
 
 
 def write(records: Iterable[Record], out: TextIO, format: str = "table", columns: list[str] | None = None,
-          vertical: bool = False) -> None:
-    """Write records in the named format; ``columns`` narrows what a table shows."""
-    FORMATS[format].write(iter(records), out, Options(columns=columns, vertical=vertical))
+          vertical: bool = False, fields: list[str] | None = None, width: int | None = None) -> None:
+    """Write records in the named format; ``columns`` narrows what a table shows, ``width`` its widest line,
+    ``fields`` names the header of an empty table or csv."""
+    FORMATS[format].write(iter(records), out, Options(columns=columns, vertical=vertical, fields=fields, width=width))
 
 
 # -- the writers ------------------------------------------------------------------------------
@@ -79,13 +82,22 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# Table columns kept whole when a table is narrowed to the terminal: what a row is looked up by.
+WHOLE = {"id", "date", "place", "at", "from", "until", "level", "code"}
+SEPARATOR = 2  # tabulate's "simple" format puts two spaces between columns
+PADDING = 2  # and makes each column two wider than its header
+DROP_FIRST = {"certainty", "sub_type", "precision", "sources", "until"}  # left out before other columns
+CUT = 8  # the narrowest a cut column gets, before columns are left out
+
+
 def write_table(records: Iterator[Record], out: TextIO, options: Options) -> None:
-    """A readable table of the given columns; a profile record is shown as field/value lines."""
+    """A readable table of the given columns; a profile record is shown as field/value lines.
+
+    With a ``width`` (the terminal's), the widest text columns are cut (``…``)
+    until every line fits, ids, dates and places last of all."""
     from tabulate import tabulate
 
     rows_in = list(records)  # a table measures its columns: the one writer that holds the records
-    if not rows_in:
-        return
     if options.vertical:
         for i, rec in enumerate(rows_in):
             if i:
@@ -94,14 +106,58 @@ def write_table(records: Iterator[Record], out: TextIO, options: Options) -> Non
                     for k, v in rec.items()]
             out.write(tabulate(rows, tablefmt="plain") + "\n")
         return
+    if not rows_in:
+        headers = options.columns or options.fields or []
+        if headers:
+            out.write(tabulate([], headers=headers, tablefmt="simple") + "\n")
+        return
     headers = [c for c in (options.columns or list(rows_in[0])) if c in rows_in[0]]
-    rows = [[clean_display(_short(_cell(r.get(h)), options.width)) for h in headers] for r in rows_in]
+    rows = [[clean_display(_short(_cell(r.get(h)), options.cell)) for h in headers] for r in rows_in]
+    if options.width:
+        headers, rows, dropped = _fit(headers, [[" ".join(cell.split("\n")) for cell in row] for row in rows],
+                                      options.width)
     out.write(tabulate(rows, headers=headers, tablefmt="simple") + "\n")
+    if options.width and dropped:
+        out.write(_short(f"(not shown: {', '.join(dropped)}; --wide shows every column)", options.width) + "\n")
+
+
+def _fit(headers: list[str], rows: list[list[str]], width: int) -> tuple[list[str], list[list[str]], list[str]]:
+    """Cut the widest cuttable columns (headers too) until the table is no wider than ``width``; when even
+    cut columns do not fit, leave out columns from the right (the last one kept). Returns what was left out."""
+    # tabulate pads a header by two (MIN_PADDING): a column is at least its header and two wide.
+    widths = [max([len(h) + PADDING] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    least = [w if h in WHOLE else min(w, CUT + PADDING) for h, w in zip(headers, widths, strict=True)]
+    shown = list(range(len(headers)))
+    dropped: list[str] = []
+
+    def total(cols, ws):
+        return sum(ws[i] for i in cols) + SEPARATOR * (len(cols) - 1)
+
+    while total(shown, least) > width:
+        droppable = [i for i in shown[:-1] if headers[i] not in WHOLE]
+        if not droppable:
+            break
+        first = [i for i in droppable if headers[i] in DROP_FIRST]
+        gone = first[-1] if first else droppable[-1]
+        shown.remove(gone)
+        dropped.append(headers[gone])
+    excess = total(shown, widths) - width
+    while excess > 0:
+        cuttable = [i for i in shown if widths[i] > least[i]]
+        if not cuttable:
+            break
+        widest = max(cuttable, key=lambda i: widths[i])
+        widths[widest] -= 1
+        excess -= 1
+    return ([_short(headers[i], widths[i] - PADDING) for i in shown],
+            [[_short(row[i], widths[i]) for i in shown] for row in rows], dropped)
 
 
 def write_csv(records: Iterator[Record], out: TextIO, options: Options) -> None:
     first = next(records, None)
     if first is None:
+        if options.fields:
+            csv.writer(out, lineterminator="\n").writerow(options.fields)
         return
     writer = csv.DictWriter(out, fieldnames=list(first), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()

@@ -1,21 +1,26 @@
-"""Describing what the store knows: an actor, a place, the sources."""
+"""Describing what the store knows: an actor, a place, the sources; finding actors and places by name."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.control.spans import period_text, source_label
+from tracker.errors import TrackerError, UnknownName
 from tracker.model.entities import (
     Actor,
+    ActorAlias,
     ActorRelation,
     Assessment,
     ControlSpan,
     Event,
     EventActor,
     Location,
+    LocationAlias,
     Source,
 )
+from tracker.model.vocabularies import ACTOR_KINDS, LOCATION_KINDS
+from tracker.names.normalize import normalize_name
 from tracker.names.resolve import ancestors
 
 
@@ -97,3 +102,88 @@ def list_sources(session: Session) -> list[dict]:
             "loaded_at": s.loaded_at.isoformat(timespec="seconds"),
         })
     return rows
+
+
+# -- finding names: tracker actors, tracker places -------------------------------------------------
+def _matching_ids(session: Session, alias, owner_column, text: str | None) -> Select | None:
+    """The owners of aliases whose matching key contains ``text``'s (None: no narrowing)."""
+    if not text:
+        return None
+    key = normalize_name(text)
+    if not key:
+        raise TrackerError(f"--search {text!r} has no letters or digits")
+    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return select(owner_column).where(alias.normalized.like(pattern, escape="\\"))
+
+
+def list_actors(session: Session, search: str | None = None, kind: str | None = None,
+                country: str | None = None, limit: int | None = None) -> list[dict]:
+    """Actors whose names or aliases contain ``search`` (case, accents and punctuation ignored),
+    with their aliases and how many events and control claims cite them; most events first."""
+    from tracker.query.filters import country_code
+
+    events_n = (select(func.count(func.distinct(EventActor.event_id))).where(EventActor.actor_id == Actor.id)
+                .correlate(Actor).scalar_subquery())
+    claims_n = (select(func.count(ControlSpan.id)).where(ControlSpan.actor_id == Actor.id)
+                .correlate(Actor).scalar_subquery())
+    query = select(Actor, events_n.label("events"), claims_n.label("claims"))
+    if (ids := _matching_ids(session, ActorAlias, ActorAlias.actor_id, search)) is not None:
+        query = query.where(Actor.id.in_(ids))
+    if kind:
+        _known(kind, ACTOR_KINDS, "actor kind")
+        query = query.where(Actor.kind == kind)
+    if country:
+        query = query.where(Actor.country == country_code(country))
+    query = query.order_by(events_n.desc(), Actor.name, Actor.id).options(selectinload(Actor.aliases))
+    if limit:
+        query = query.limit(limit)
+    out = []
+    for row in session.execute(query):
+        a: Actor = row[0]
+        out.append({"id": a.id, "name": a.name, "kind": a.kind, "country": a.country or "",
+                    "aliases": sorted({x.name for x in a.aliases} - {a.name}), "events": row[1], "claims": row[2]})
+    return out
+
+
+def list_places(session: Session, search: str | None = None, kind: str | None = None,
+                country: str | None = None, limit: int | None = None) -> list[dict]:
+    """Places whose names or aliases contain ``search``, with where they lie, their aliases and how many
+    events (there and inside) and control claims they have; most events first."""
+    from tracker.query.filters import country_code
+    from tracker.query.levels import PlaceLevels
+
+    events_n = (select(func.count(Event.id)).where(Event.location_id == Location.id)
+                .correlate(Location).scalar_subquery())
+    claims_n = (select(func.count(ControlSpan.id)).where(ControlSpan.location_id == Location.id)
+                .correlate(Location).scalar_subquery())
+    query = select(Location, events_n.label("events"), claims_n.label("claims"))
+    if (ids := _matching_ids(session, LocationAlias, LocationAlias.location_id, search)) is not None:
+        query = query.where(Location.id.in_(ids))
+    if kind:
+        _known(kind, LOCATION_KINDS, "place kind")
+        query = query.where(Location.kind == kind)
+    if country:
+        query = query.where(Location.country_code == country_code(country))
+    query = query.order_by(events_n.desc(), Location.name, Location.id).options(
+        selectinload(Location.aliases), selectinload(Location.parent))
+    if limit:
+        query = query.limit(limit)
+    levels = PlaceLevels(session)
+    out = []
+    for row in session.execute(query):
+        p: Location = row[0]
+        n, c = row[1], row[2]
+        where = levels(p.id)
+        out.append({"id": p.id, "name": p.name, "kind": p.kind, "country": where.country or "",
+                    "admin1": where.admin1 or "", "admin2": where.admin2 or "",
+                    "parent": p.parent.name if p.parent else "",
+                    "latitude": p.latitude, "longitude": p.longitude,
+                    "aliases": sorted({x.name for x in p.aliases} - {p.name}), "events": n, "claims": c})
+    return out
+
+
+def _known(value: str, vocabulary: tuple[str, ...], what: str) -> None:
+    from tracker.names.suggest import closest
+
+    if value not in vocabulary:
+        raise UnknownName(what, value, closest(value, ((v, v) for v in vocabulary)))

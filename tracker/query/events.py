@@ -1,54 +1,52 @@
-"""Finding events: by place (and everything inside it), actor, date window and type."""
+"""Finding events (every filter of tracker.query.filters, sorted and paged) and writing them as records."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+import datetime as dt
+from collections.abc import Iterator
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.control.spans import source_label
-from tracker.model.dates import FuzzyDate, parse_fuzzy_date
-from tracker.model.entities import Event, EventActor
-from tracker.names.resolve import descendant_ids, find_actor, find_place
+from tracker.errors import UnknownName
+from tracker.model.dates import FuzzyDate
+from tracker.model.entities import DatasetRecord, Event, EventActor, Location
+from tracker.query.filters import REPORT, EventFilter, event_day
+from tracker.query.levels import NOWHERE, PlaceLevels
+
+SORTS = {
+    "date": lambda: (event_day(), Event.date_start, Event.date_end),
+    "fatalities": lambda: (func.coalesce(Event.fatalities_best, -1),),
+    "place": lambda: (select(Location.name).where(Location.id == Event.location_id).scalar_subquery(),),
+}
 
 
-def events_query(session: Session, place=None, actor=None, start=None, end=None, type: str | None = None,
-                 limit: int | None = None, near=None, radius_km: float | None = None):
-    """The query of the events matching every filter given, in date order (names resolved now).
+def events_query(session: Session, sort: str = "date", desc: bool = False, limit: int | None = None,
+                 offset: int | None = None, **filters):
+    """The query of the events matching every filter given (see :class:`EventFilter`; names resolved now).
 
-    ``place`` includes the places inside it; ``actor`` matches any role;
-    ``start``/``end`` are fuzzy dates and an event matches when its own date
-    window overlaps theirs; ``type`` matches the type or the sub-type, ignoring case;
-    ``near`` (a place, ``"LAT,LON"`` or a radius.Center) with ``radius_km`` keeps
-    the events within that geodesic distance (see tracker.geo.radius).
+    ``place`` includes the places inside it; ``actor`` matches any role; ``type``
+    matches the type or the sub-type, ignoring case; ``near`` (a place,
+    ``"LAT,LON"`` or a radius.Center) with ``radius_km`` keeps the events within
+    that geodesic distance (see tracker.geo.radius). Ordered by ``sort``
+    (``date``, ``fatalities`` or ``place``; ``desc`` reverses it), then by id.
     """
+    if sort not in SORTS:
+        raise UnknownName("sort order", sort, list(SORTS))
+    conditions = EventFilter(**filters).conditions(session)
     query = select(Event).options(
         selectinload(Event.participants).selectinload(EventActor.actor),
         selectinload(Event.sources),
-        selectinload(Event.location),
         selectinload(Event.source),
-    )
-    if place is not None:
-        if isinstance(place, str):
-            place = find_place(session, place)
-        query = query.where(Event.location_id.in_(descendant_ids(session, place.id)))
-    if actor is not None:
-        if isinstance(actor, str):
-            actor = find_actor(session, actor)
-        query = query.where(Event.id.in_(select(EventActor.event_id).where(EventActor.actor_id == actor.id)))
-    if start is not None:
-        query = query.where(Event.date_end >= parse_fuzzy_date(start).earliest)
-    if end is not None:
-        query = query.where(Event.date_start <= parse_fuzzy_date(end).latest)
-    if near is not None:
-        from tracker.geo.radius import events_near_condition
-
-        query = query.where(events_near_condition(session, near, radius_km))
-    if type:
-        wanted = type.casefold()
-        query = query.where(or_(func.lower(Event.event_type) == wanted, func.lower(Event.sub_type) == wanted))
-    query = query.order_by(Event.date_start, Event.date_end, Event.id)
+        selectinload(Event.location),
+    ).where(*conditions)
+    keys = [*SORTS[sort](), Event.id]
+    query = query.order_by(*[k.desc() for k in keys] if desc else keys)
     if limit:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return query
 
 
@@ -58,6 +56,7 @@ def find_events(session: Session, **filters) -> list[Event]:
 
 
 def event_date(event: Event) -> str:
+    """An event's date as people read it: a day, ``2015-06``, ``2015-W24`` or a range."""
     return str(FuzzyDate(event.date_start, event.date_end, event.date_precision))
 
 
@@ -65,33 +64,84 @@ def participants_text(event: Event) -> str:
     return "; ".join(f"{p.role}: {p.actor.name}" for p in event.participants)
 
 
-def event_record(event: Event) -> dict:
-    """An event as a flat record for output (the same keys in every format)."""
+# The actor columns of an event record and the roles that fill them (reports' own roles included).
+ACTOR_COLUMNS = {
+    "actor1": ("actor1", "perpetrator"),
+    "assoc_actor_1": ("assoc_actor1",),
+    "actor2": ("actor2", "target"),
+    "assoc_actor_2": ("assoc_actor2",),
+    "other_actors": ("participant",),
+}
+# Every field of an event record, in order (docs/columns.md says what each holds).
+EVENT_FIELDS = [
+    "id", "external_id", "key", "release", "dataset", "date", "date_start", "date_end", "precision", "type", "sub_type",
+    *ACTOR_COLUMNS, "country", "iso3", "admin1", "admin2", "place", "latitude", "longitude", "geo_precision",
+    "fatalities_low", "fatalities_best", "fatalities_high", "certainty", "description", "sources",
+]
+
+
+def event_sources_of(event: Event) -> list:
     if event.external_scheme:
         # A dataset event: its file, and every other export that holds the same version.
-        sources = sorted({event.source, *event.sources}, key=source_label)
-    else:
-        sources = event.sources or [event.source]
+        return sorted({event.source, *event.sources}, key=source_label)
+    return event.sources or [event.source]
+
+
+def event_record(event: Event, recorded: dt.date | None = None, levels: PlaceLevels | None = None) -> dict:
+    """An event as a flat record for output (the same keys in every format; see :data:`EVENT_FIELDS`).
+
+    ``date`` is the recorded date (ACLED ``event_date``, UCDP ``date_start``), or
+    for a report's event the first day of its window; ``date_start``/``date_end``
+    are the window, ``precision`` how it was given.
+    """
+    actors: dict[str, list[str]] = {column: [] for column in ACTOR_COLUMNS}
+    for p in sorted(event.participants, key=lambda p: (p.position, p.actor_id)):
+        for column, roles in ACTOR_COLUMNS.items():
+            if p.role in roles:
+                actors[column].append(p.actor.name)
+    where = levels(event.location_id) if levels is not None else NOWHERE
+    location = event.location
+    latitude, longitude, geo = event.latitude, event.longitude, event.coord_precision
+    if latitude is None and location is not None:
+        latitude, longitude, geo = location.latitude, location.longitude, location.coord_precision
     return {
         "id": event.id,
+        "external_id": event.external_id or "",
         "key": event.key,
-        "date": event_date(event),
+        "release": event.external_release or "",
+        "dataset": event.external_scheme or REPORT,
+        "date": recorded or event.date_start,
+        "date_start": event.date_start,
+        "date_end": event.date_end,
         "precision": event.date_precision,
         "type": event.event_type,
         "sub_type": event.sub_type or "",
-        "place": event.location.name if event.location else "",
-        "latitude": event.latitude if event.latitude is not None else (
-            event.location.latitude if event.location else None),
-        "longitude": event.longitude if event.longitude is not None else (
-            event.location.longitude if event.location else None),
-        "actors": participants_text(event),
+        **actors,
+        "country": where.country or "",
+        "iso3": where.iso3 or "",
+        "admin1": where.admin1 or "",
+        "admin2": where.admin2 or "",
+        "place": location.name if location else "",
+        "latitude": latitude,
+        "longitude": longitude,
+        "geo_precision": geo or "",
         "fatalities_low": event.fatalities_low,
         "fatalities_best": event.fatalities_best,
         "fatalities_high": event.fatalities_high,
         "certainty": event.certainty,
         "description": event.description or "",
-        "dataset": event.external_scheme or "",
-        "external_id": event.external_id or "",
-        "release": event.external_release or "",
-        "sources": [source_label(s) for s in sources],
+        "sources": [source_label(s) for s in event_sources_of(event)],
     }
+
+
+def event_records(session: Session, query, batch: int = 500) -> Iterator[dict]:
+    """The records of a query's events, read from the database ``batch`` at a time."""
+    levels = PlaceLevels(session)
+    for chunk in session.scalars(query.execution_options(yield_per=batch)).partitions():
+        ids = [e.id for e in chunk]
+        levels.prefetch(e.location_id for e in chunk)
+        recorded = dict(session.execute(
+            select(DatasetRecord.event_id, DatasetRecord.recorded_date).where(DatasetRecord.event_id.in_(ids))
+        ).all())
+        for event in chunk:
+            yield event_record(event, recorded.get(event.id), levels)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from tracker.control.spans import Claim, period_text, source_label
 from tracker.model.entities import Actor, ControlSpan, Location
 from tracker.names.resolve import descendant_ids
-from tracker.query.events import event_date, event_record, find_events
+from tracker.query.events import event_date, event_record, find_events, participants_text
 
 _BEFORE_ALL = dt.date.min
 _ORIGIN_NOTE = {"derived": " (derived from a transfer event)", "snapshot": " (on the map)"}
@@ -44,7 +44,7 @@ def _event_row(event) -> dict:
         "what": "event",
         "place": rec["place"],
         "summary": summary,
-        "actors": rec["actors"],
+        "actors": participants_text(event),
         "certainty": rec["certainty"],
         "sources": rec["sources"],
         "_sort": (event.date_start, 1, event.id),
