@@ -41,7 +41,10 @@ def alembic_config(engine: Engine, connection=None):
 def head_revision(engine: Engine) -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    # The package ships its migrations, so there is always exactly one head.
+    assert head is not None, "no migrations found"
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -358,7 +358,7 @@ def load_gazetteer(session: Session, path=None, countries: Sequence[str] = (), m
             flush()
     flush()
     session.flush()
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         # Fresh planner statistics: a bulk load leaves them describing the empty tables.
         session.execute(text("ANALYZE gazetteer_places"))
         session.execute(text("ANALYZE gazetteer_names"))

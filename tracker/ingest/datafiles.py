@@ -131,11 +131,11 @@ def guess_single_byte(samples: list[bytes]) -> str:
             try:
                 text = snippet.decode(encoding)
             except UnicodeDecodeError:
-                score = None
-                break
+                break  # ruled out
             score += _plausibility(text)
-        if score is not None and (best_score is None or score > best_score):
-            best, best_score = encoding, score
+        else:
+            if best_score is None or score > best_score:
+                best, best_score = encoding, score
     return codecs.lookup(best).name
 
 
@@ -202,11 +202,11 @@ def repair_text(value: str) -> tuple[str, str | None]:
         return value, (f"control character U+{ord(m.group()):04X} in the text: the file's encoding is probably "
                        "not what it was read as (use --encoding)")
     fixed = value
-    if _C1.search(fixed):
+    if (c1 := _C1.search(fixed)) is not None:
         try:
             fixed = _C1.sub(_c1_as_cp1252, fixed)
         except UnicodeDecodeError:
-            bad = _C1.search(fixed).group()
+            bad = c1.group()
             return value, (f"control character U+{ord(bad):04X} in the text: the file's encoding is probably "
                            "not what it was read as (use --encoding)")
     fixed = _MOJIBAKE.sub(_utf8_in_disguise, fixed)

@@ -124,6 +124,7 @@ def stamp_text(stamp: int | None) -> str:
     if stamp is None:
         return ""
     when = moment(stamp)
+    assert when is not None  # a stamp always makes a moment
     if when.time() == dt.time(23, 59, 59):
         return when.date().isoformat()
     return when.isoformat(sep=" ", timespec="seconds")

@@ -144,8 +144,7 @@ def parse_fuzzy_date(value: object) -> FuzzyDate:
     text = value.strip()
     if not text:
         raise BadDate("empty date")
-    if _RANGE.match(text) and ("/" in text or ".." in text):
-        m = _RANGE.match(text)
+    if (m := _RANGE.match(text)) is not None and ("/" in text or ".." in text):
         start, end = _parse_single(m[1]), _parse_single(m[2])
         if end.latest < start.earliest:
             raise BadDate(f"range ends before it starts: {text!r}")

@@ -292,8 +292,11 @@ def countries() -> tuple[Country, ...]:
 
 
 @lru_cache(maxsize=1)
-def _indexes() -> tuple[dict, dict, dict, dict]:
-    by_name, by_a3, by_num, by_a2 = {}, {}, {}, {}
+def _indexes() -> tuple[dict[str, Country], dict[str, Country], dict[int, Country], dict[str, Country]]:
+    by_name: dict[str, Country] = {}
+    by_a3: dict[str, Country] = {}
+    by_num: dict[int, Country] = {}
+    by_a2: dict[str, Country] = {}
     for c in countries():
         for n in (c.name, *c.other_names):
             by_name.setdefault(normalize_name(n), c)
