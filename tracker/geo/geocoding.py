@@ -205,7 +205,7 @@ class OnlineGeocoder:
     def _ask(self, name: str, country: str | None, limit: int) -> list[dict]:
         from geopy.exc import GeopyError
 
-        kwargs = {"exactly_one": False}
+        kwargs: dict[str, bool | int | str] = {"exactly_one": False}
         geocode = self.geocoder.geocode
         if _accepts(geocode, "limit"):
             kwargs["limit"] = limit
@@ -387,7 +387,7 @@ def locate_places(session: Session, places: Iterable[Location] | None = None,
             continue
         if place.kind in INSIDE_KINDS:
             outer = next((a for a in ancestors(place) if a.latitude is not None and a.kind not in AREA_KINDS), None)
-            if outer is not None:
+            if outer is not None and outer.latitude is not None and outer.longitude is not None:
                 _set_point(place, outer.latitude, outer.longitude, "near", "parent")
                 result.located.append(Located(place.id, place.name, outer.latitude, outer.longitude, "near", "parent",
                                               f"the point of {outer.name}"))

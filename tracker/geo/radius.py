@@ -173,7 +173,8 @@ def location_ids_within(session: Session, center: Center, km: float, postgis: bo
         select(Location.id, Location.latitude, Location.longitude)
         .where(_prefilter(session, Location.__table__, center.point, km, postgis))
     )
-    return [i for i, lat, lon in rows if within(center.point, (lat, lon), km)]
+    # The prefilter compares the coordinates, so it keeps no place without a point.
+    return [i for i, lat, lon in rows if lat is not None and lon is not None and within(center.point, (lat, lon), km)]
 
 
 def places_within(session: Session, center: Center, km: float) -> list[tuple[Location, float]]:
@@ -182,6 +183,7 @@ def places_within(session: Session, center: Center, km: float) -> list[tuple[Loc
     out = []
     for chunk in _chunks(ids, 5000):
         for place in session.scalars(select(Location).where(Location.id.in_(chunk))):
+            assert place.latitude is not None and place.longitude is not None  # only places with a point are within
             out.append((place, geodesic_km(center.point, (place.latitude, place.longitude))))
     return sorted(out, key=lambda pd: (pd[1], pd[0].name, pd[0].id))
 

@@ -27,7 +27,7 @@ The rules (docs/importing.md explains them with examples):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -58,7 +58,7 @@ class _Normalizer:
 
     __slots__ = ("memo",)
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.memo: dict[str, str] = {}
 
     def __call__(self, name: str) -> str:
@@ -93,7 +93,7 @@ class IdSource:
         if self.postgres:
             while len(self._pool) < n:
                 want = max(n - len(self._pool), 256)
-                rows = self.conn.exec_driver_sql(
+                rows: Sequence[int] = self.conn.exec_driver_sql(
                     f"SELECT nextval(pg_get_serial_sequence('{self.table}', 'id')) FROM generate_series(1, {want})"
                 ).scalars().all()
                 self._pool.extend(rows)
@@ -135,7 +135,7 @@ class ActorMap:
         self._cache: dict[tuple[str, str | None], int] = {}
         self._raw: dict[tuple[str, str | None], int] = {}  # the exact spelling and kind seen in a row
         self.norm = _Normalizer()
-        self.new_actors: list[tuple] = []
+        self.new_actors: list[tuple[int, str, str | None]] = []  # (id, name, country): the kind is read at the insert
         self.new_aliases: list[tuple] = []
         self.kind_updates: dict[int, str] = {}
         self.created = 0
@@ -185,7 +185,7 @@ class ActorMap:
         country = _country_in_name(name)
         self.info[new_id] = ActorInfo(name, kind, country)
         self.by_alias.setdefault(key, []).append(new_id)
-        self.new_actors.append([new_id, name[:300], kind, country])
+        self.new_actors.append((new_id, name[:300], country))
         self.new_aliases.append((new_id, name[:300], key[:300], self.source_id))
         self.created += 1
         return new_id
@@ -193,10 +193,11 @@ class ActorMap:
     def flush(self, write: Callable[[str, list], None]) -> None:
         """Write the queued actors, aliases and kind fills (actors before anything that refers to them)."""
         if self.new_actors:
-            for row in self.new_actors:  # a kind learnt after creation, before the insert
-                row[2] = self.info[row[0]].kind
-                self.kind_updates.pop(row[0], None)
-            write("actors", [tuple(r) for r in self.new_actors])
+            rows = []
+            for actor_id, name, country in self.new_actors:  # a kind learnt after creation, before the insert
+                self.kind_updates.pop(actor_id, None)
+                rows.append((actor_id, name, self.info[actor_id].kind, country))
+            write("actors", rows)
             write("actor_aliases", self.new_aliases)
             self.new_actors, self.new_aliases = [], []
         if self.kind_updates:
@@ -298,7 +299,7 @@ class PlaceMap:
                 pid = self._site(step, key, parent, code, set(ids), lat, lon, precision)
             else:
                 pid = self._admin(step, key, parent, code)
-            if last and lat is not None:
+            if last and lat is not None and lon is not None:
                 self._fill_coords(pid, lat, lon, precision)
             ids.append(pid)
             parent = pid
@@ -373,14 +374,16 @@ class PlaceMap:
             self._cache[cache_key].append(pid)
         return pid
 
-    def _choose(self, ids: list[int], step: PathStep, lat, lon, precision) -> int | None:
+    def _choose(self, ids: list[int], step: PathStep, lat: float | None, lon: float | None,
+                precision: str | None) -> int | None:
         """The one of ``ids`` that is this place: the nearest within 50 km, else the only
         one whose distance cannot be told; several such is ambiguous, never a silent pick."""
         near: list[tuple[float, int]] = []
         unknown: list[int] = []
         for i in ids:
             p = self.info[i]
-            if lat is None or p.latitude is None or precision not in PRECISE or p.precision not in PRECISE:
+            if (lat is None or lon is None or p.latitude is None or p.longitude is None
+                    or precision not in PRECISE or p.precision not in PRECISE):
                 unknown.append(i)
                 continue
             km = _km(lat, lon, p.latitude, p.longitude)
@@ -392,12 +395,13 @@ class PlaceMap:
             raise Unresolvable("location", f"location {step.name!r} fits several places: {self._listed(unknown)}")
         return unknown[0] if unknown else None
 
-    def _nearby(self, ids: list[int], lat, lon, precision) -> int | None:
+    def _nearby(self, ids: list[int], lat: float | None, lon: float | None, precision: str | None) -> int | None:
         """The nearest of ``ids`` that may be the same place as a point (any, when distance cannot tell)."""
         best, best_km = None, None
         for i in ids:
             p = self.info[i]
-            if lat is None or p.latitude is None or precision not in PRECISE or p.precision not in PRECISE:
+            if (lat is None or lon is None or p.latitude is None or p.longitude is None
+                    or precision not in PRECISE or p.precision not in PRECISE):
                 if best is None:
                     best, best_km = i, NEAR_KM
                 continue

@@ -71,7 +71,7 @@ def find_actor(session: Session, name: str) -> Actor:
         raise UnknownName("actor", name, similar_actors(session, name))
     if len(ids) > 1:
         raise AmbiguousName("actor", name, actor_candidates(session, ids))
-    return session.get(Actor, ids.pop())
+    return session.get_one(Actor, ids.pop())
 
 
 def find_place(session: Session, name: str, country: str | None = None) -> Location:
@@ -97,12 +97,12 @@ def find_place(session: Session, name: str, country: str | None = None) -> Locat
         head, _, qualifier = name.rpartition(",")
         ids = _within(session, location_ids_named(session, [head]), qualifier)
     if country:
-        ids = {i for i in ids if session.get(Location, i).country_code == country.upper()}
+        ids = {i for i in ids if session.get_one(Location, i).country_code == country.upper()}
     if not ids:
         raise UnknownName("place", name, similar_places(session, name.rpartition(",")[0] or name))
     if len(ids) > 1:
         raise AmbiguousName("place", name, location_candidates(session, ids))
-    return session.get(Location, ids.pop())
+    return session.get_one(Location, ids.pop())
 
 
 def _within(session: Session, ids: set[int], qualifier: str) -> set[int]:
@@ -111,7 +111,7 @@ def _within(session: Session, ids: set[int], qualifier: str) -> set[int]:
     code = qualifier.strip().upper()
     kept = set()
     for i in ids:
-        place = session.get(Location, i)
+        place = session.get_one(Location, i)
         if len(code) == 2 and place.country_code == code:
             kept.add(i)
             continue
