@@ -60,22 +60,17 @@ class Freshness:
         return f"last evidence {self.evidence}{ago}"
 
 
-_STATEMENTS: dict[str, object] = {}
-
-
-def _statements() -> dict:
-    if not _STATEMENTS:
-        _STATEMENTS["events"] = (
-            select(func.max(Event.date_end))
-            .join(EventActor, EventActor.event_id == Event.id)
-            .where(Event.location_id == bindparam("place"), EventActor.actor_id == bindparam("actor"),
-                   Event.date_start <= bindparam("day"), Event.date_end >= bindparam("since"))
-        )
-        _STATEMENTS["series_of"] = select(ControlSnapshot.source_id, ControlSnapshot.series).where(
-            ControlSnapshot.source_id.in_(bindparam("ids", expanding=True)))
-        _STATEMENTS["snapshots"] = select(ControlSnapshot.series, ControlSnapshot.taken_on).where(
-            ControlSnapshot.series.in_(bindparam("series", expanding=True))).order_by(ControlSnapshot.taken_on)
-    return _STATEMENTS
+# The statements, built once (and so compiled once).
+_NEWEST_EVENT = (
+    select(func.max(Event.date_end))
+    .join(EventActor, EventActor.event_id == Event.id)
+    .where(Event.location_id == bindparam("place"), EventActor.actor_id == bindparam("actor"),
+           Event.date_start <= bindparam("day"), Event.date_end >= bindparam("since"))
+)
+_SERIES_OF = select(ControlSnapshot.source_id, ControlSnapshot.series).where(
+    ControlSnapshot.source_id.in_(bindparam("ids", expanding=True)))
+_SNAPSHOTS = select(ControlSnapshot.series, ControlSnapshot.taken_on).where(
+    ControlSnapshot.series.in_(bindparam("series", expanding=True))).order_by(ControlSnapshot.taken_on)
 
 
 class _Maps:
@@ -83,13 +78,12 @@ class _Maps:
 
     def __init__(self, session: Session, source_ids: Iterable[int]):
         conn = session.connection()
-        st = _statements()
         ids = sorted(set(source_ids))
-        self.series_of = dict(conn.execute(st["series_of"], {"ids": ids}).all()) if ids else {}
+        self.series_of: dict[int, str] = dict(conn.execute(_SERIES_OF, {"ids": ids}).all()) if ids else {}
         self.dates: dict[str, list[dt.date]] = {}
         names = sorted(set(self.series_of.values()))
         if names:
-            for series, taken_on in conn.execute(st["snapshots"], {"series": names}):
+            for series, taken_on in conn.execute(_SNAPSHOTS, {"series": names}):
                 self.dates.setdefault(series, []).append(taken_on)
 
     def usual_interval(self, series: str) -> int:
@@ -128,23 +122,23 @@ def assess(session: Session, claims: list, day: dt.date, horizon_days: int | Non
         origin = span.origin or "reported"
         if origin == "snapshot":
             series = maps.series_of.get(span.source_id)
-            dates = [d for d in maps.dates.get(series, []) if d <= day]
-            if not dates:
+            dates = [d for d in maps.dates.get(series, []) if d <= day] if series is not None else []
+            if series is None or not dates:
                 claim.freshness = Freshness(None, None, None)
                 continue
-            evidence = dates[-1]
+            shown = dates[-1]  # the map on or before the day
             after = [d for d in maps.dates.get(series, []) if d > day]
             if after:  # inside the series: the next map is the horizon
-                claim.freshness = Freshness(evidence, (day - evidence).days, (after[0] - evidence).days)
+                claim.freshness = Freshness(shown, (day - shown).days, (after[0] - shown).days)
                 continue
             horizon = horizon_days if horizon_days is not None else maps.usual_interval(series)
-            age = (day - evidence).days
-            claim.freshness = Freshness(evidence, age, horizon, age > horizon, last_map=evidence)
+            age = (day - shown).days
+            claim.freshness = Freshness(shown, age, horizon, age > horizon, last_map=shown)
             continue
         horizon = horizon_days if horizon_days is not None else DEFAULT_HORIZON_DAYS
         if origin == "derived":
             since = span.start_min or dt.date.min
-            newest = conn.execute(_statements()["events"], {
+            newest = conn.execute(_NEWEST_EVENT, {
                 "place": span.location_id, "actor": span.actor_id, "day": day, "since": since}).scalar()
             known = [d for d in (newest, span.start_max, *_confirmations(span, day)) if d is not None]
             evidence = min(max(known), day) if known else None

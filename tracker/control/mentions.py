@@ -187,7 +187,7 @@ def subject_of(mentions: list[Mention], sentence: str, verb_start: int, verb: st
     if verb.lower().endswith("ing") and sentence[:verb_start].rstrip().endswith(","):
         first = [m for m in mentions if m.end <= verb_start and not _OBJECT_MARK.search(sentence[:m.start])]
         specific = [m for m in first if m.specific]
-        return (specific or first or [None])[0]
+        return (specific or first)[0] if first else None
     begin = clause_start(sentence, verb_start)
     before = [m for m in mentions if begin <= m.start and m.end <= verb_start
               and verb_start - m.end <= _SUBJECT_REACH
@@ -212,4 +212,4 @@ def agent_after(mentions: list[Mention], end: int, limit: int = 80) -> Mention |
 def lead(participants: list[Participant], side: int) -> Participant | None:
     main = [p for p in participants if p.side == side and p.role in ("actor1", "actor2", "perpetrator", "target")]
     rest = [p for p in participants if p.side == side]
-    return (main or rest or [None])[0]
+    return (main or rest)[0] if rest else None

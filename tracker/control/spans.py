@@ -16,9 +16,12 @@ exactly what is wanted.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, aliased
 
 from tracker.control.freshness import Freshness
@@ -218,59 +221,59 @@ class SpanView(SpanPeriod):
     source: SourceView | None = None
 
 
-_STATEMENTS: dict[str, object] = {}
-
-
-def _statements() -> dict:
-    if not _STATEMENTS:
-        begun, ended = aliased(Event), aliased(Event)
-        _STATEMENTS["spans"] = (
-            select(*SPAN_PERIOD_COLUMNS, ControlSpan.certainty, ControlSpan.quote, ControlSpan.basis,
-                   ControlSpan.source_id, ControlSpan.reading, ControlSpan.begun_by_id, ControlSpan.ended_by_id,
-                   Location.name, Location.latitude, Location.longitude, Actor.name, begun.key, ended.key)
-            .join(Location, Location.id == ControlSpan.location_id)
-            .join(Actor, Actor.id == ControlSpan.actor_id)
-            .outerjoin(begun, begun.id == ControlSpan.begun_by_id)
-            .outerjoin(ended, ended.id == ControlSpan.ended_by_id)
-            .where(ControlSpan.location_id.in_(bindparam("ids", expanding=True)),
-                   or_(ControlSpan.start_min.is_(None), ControlSpan.start_min <= bindparam("last")),
-                   or_(ControlSpan.end_max.is_(None), ControlSpan.end_max > bindparam("first")))
-            .order_by(ControlSpan.start_min.is_(None).desc(), ControlSpan.start_min, ControlSpan.id)
-        )
-        _STATEMENTS["links"] = (
-            select(control_sources.c.span_id, *SOURCE_COLUMNS)
-            .join(Source, Source.id == control_sources.c.source_id)
-            .where(control_sources.c.span_id.in_(bindparam("ids", expanding=True)))
-            .order_by(control_sources.c.span_id, Source.id)
-        )
-        _STATEMENTS["sources"] = select(*SOURCE_COLUMNS).where(Source.id.in_(bindparam("ids", expanding=True)))
-        _STATEMENTS["children"] = select(Location.id).where(Location.parent_id == bindparam("parent"))
-    return _STATEMENTS
+# The read path's statements, built once (and so compiled once).
+_begun, _ended = aliased(Event), aliased(Event)
+_SPANS = (
+    select(*SPAN_PERIOD_COLUMNS, ControlSpan.certainty, ControlSpan.quote, ControlSpan.basis,
+           ControlSpan.source_id, ControlSpan.reading, ControlSpan.begun_by_id, ControlSpan.ended_by_id,
+           Location.name, Location.latitude, Location.longitude, Actor.name, _begun.key, _ended.key)
+    .join(Location, Location.id == ControlSpan.location_id)
+    .join(Actor, Actor.id == ControlSpan.actor_id)
+    .outerjoin(_begun, _begun.id == ControlSpan.begun_by_id)
+    .outerjoin(_ended, _ended.id == ControlSpan.ended_by_id)
+    .where(ControlSpan.location_id.in_(bindparam("ids", expanding=True)),
+           or_(ControlSpan.start_min.is_(None), ControlSpan.start_min <= bindparam("last")),
+           or_(ControlSpan.end_max.is_(None), ControlSpan.end_max > bindparam("first")))
+    .order_by(ControlSpan.start_min.is_(None).desc(), ControlSpan.start_min, ControlSpan.id)
+)
+_LINKS = (
+    select(control_sources.c.span_id, *SOURCE_COLUMNS)
+    .join(Source, Source.id == control_sources.c.source_id)
+    .where(control_sources.c.span_id.in_(bindparam("ids", expanding=True)))
+    .order_by(control_sources.c.span_id, Source.id)
+)
+_SOURCES = select(*SOURCE_COLUMNS).where(Source.id.in_(bindparam("ids", expanding=True)))
+_CHILDREN = select(Location.id).where(Location.parent_id == bindparam("parent"))
 
 
 def span_views(session: Session, location_ids: list[int], first: dt.date, last: dt.date) -> list[SpanView]:
     """The spans at these places that may overlap ``first``..``last``, as plain data with their sources."""
     if not location_ids:
         return []
-    st = _statements()
     conn = session.connection()
-    rows = conn.execute(st["spans"], {"ids": list(location_ids), "first": first, "last": last}).all()
+    # 24 columns: more than select() types, so the rows are plain tuples to a type checker.
+    rows: Sequence[tuple[Any, ...]] = conn.execute(_SPANS, {"ids": list(location_ids), "first": first,
+                                                            "last": last}).all()
     if not rows:
         return []
     views = []
     for r in rows:
+        (span_id, location_id, actor_id, status, start_min, start_max, start_precision, end_min, end_max,
+         end_precision, origin, certainty, quote, basis, source_id, reading, begun_by_id, ended_by_id,
+         place_name, latitude, longitude, actor_name, begun_key, ended_key) = r
         views.append(SpanView(
-            *r[:16],  # SPAN_PERIOD_COLUMNS, certainty, quote, basis, source_id, reading
-            PlaceRef(r[1], r[18], r[19], r[20]), ActorRef(r[2], r[21]),
-            EventRef(r[16], r[22]) if r[16] is not None else None,
-            EventRef(r[17], r[23]) if r[17] is not None else None,
+            span_id, location_id, actor_id, status, start_min, start_max, start_precision, end_min, end_max,
+            end_precision, origin, certainty, quote, basis, source_id, reading,
+            PlaceRef(location_id, place_name, latitude, longitude), ActorRef(actor_id, actor_name),
+            EventRef(begun_by_id, begun_key) if begun_by_id is not None else None,
+            EventRef(ended_by_id, ended_key) if ended_by_id is not None else None,
         ))
     by_id = {v.id: v for v in views}
-    for row in conn.execute(st["links"], {"ids": list(by_id)}):
+    for row in conn.execute(_LINKS, {"ids": list(by_id)}):
         by_id[row[0]].sources.append(SourceView(*row[1:]))
     missing = {v.source_id for v in views if not v.sources}
     if missing:
-        owners = {row[0]: SourceView(*row) for row in conn.execute(st["sources"], {"ids": sorted(missing)})}
+        owners = {row[0]: SourceView(*row) for row in conn.execute(_SOURCES, {"ids": sorted(missing)})}
         for v in views:
             v.source = owners.get(v.source_id)
     return views
@@ -317,21 +320,21 @@ def write_spans(session: Session, wanted: list[WantedSpan], places: list[int], o
     """Make the spans of ``origin`` (keys starting with ``key_prefix``) at ``places`` exactly ``wanted``."""
     result = SpanChanges()
     session.flush()
-    existing: dict[tuple[int, str], tuple] = {}
+    existing: dict[tuple[int, str], Row[*tuple[Any, ...]]] = {}  # (source id, key) -> the span's row
     for chunk in _chunks(places):
         query = (select(SPANS.c.id, SPANS.c.source_id, SPANS.c.key, *[SPANS.c[f] for f in SPAN_FIELDS])
                  .where(SPANS.c.location_id.in_(chunk), SPANS.c.origin == origin))
         if key_prefix:
             query = query.where(SPANS.c.key.like(key_prefix + "%"))
-        for row in session.execute(query):
-            existing[(row.source_id, row.key)] = row
+        for found in session.execute(query):
+            existing[(found.source_id, found.key)] = found
     have_sources: dict[int, set[int]] = {}
     span_ids = [r.id for r in existing.values()]
     for chunk in _chunks(span_ids):
-        for span_id, source_id in session.execute(
+        for link in session.execute(
                 select(control_sources.c.span_id, control_sources.c.source_id)
                 .where(control_sources.c.span_id.in_(chunk))):
-            have_sources.setdefault(span_id, set()).add(source_id)
+            have_sources.setdefault(link.span_id, set()).add(link.source_id)
 
     fresh: list[WantedSpan] = []
     links_add: list[dict] = []

@@ -210,9 +210,9 @@ def read_notes(text: str | None, participants: list[Participant], place_names: I
             expelled_spans.append((m.start(), m.end()))
             quote = _snippet(sentence, m.start(), m.end())
             if m.group("obj"):
-                obj = [x for x in mentions if m.start("obj") <= x.start < m.end("obj")]
-                if obj:
-                    reading.loss_sides.append((obj[0].side, quote))
+                objects = [x for x in mentions if m.start("obj") <= x.start < m.end("obj")]
+                if objects:
+                    reading.loss_sides.append((objects[0].side, quote))
             subject = subject_of(mentions, sentence, m.start())
             if subject is not None:
                 reading.gain_sides.append((subject.side, quote))

@@ -8,7 +8,7 @@ what a latitude, a fuzzy date's day or a certainty is.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, mapped_column
@@ -29,6 +29,10 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every entity is mapped to a Table (none to a join or a select), so say so: DeclarativeBase
+    # types __table__ as any FromClause, which insert(), update() and delete() do not accept
+    # (the annotation SQLAlchemy's maintainers suggest for this, sqlalchemy/sqlalchemy#9130).
+    __table__: ClassVar[Table]
 
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
