@@ -17,7 +17,7 @@ import base64
 import datetime as dt
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -66,8 +66,8 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decoder(table: Table):
-    converters = {}
+def _decoder(table: Table) -> Callable[[dict], dict]:
+    converters: dict[str, Callable[[str], object]] = {}
     for column in table.columns:
         if isinstance(column.type, DateTime):
             converters[column.name] = dt.datetime.fromisoformat
@@ -137,8 +137,8 @@ def restore_archive(session: Session, path: str) -> ArchiveResult:
             raise BadRecord(path, 1, "schema", f"archive schema {header.get('schema')} differs from this tracker's {db.SCHEMA_HEAD}")
         current: str | None = None
         batch: list[dict] = []
-        deferred: list[tuple[Table, dict]] = []
-        decode = None
+        deferred: list[tuple[Table, list[tuple[Any, dict]]]] = []
+        decode: Callable[[dict], dict] | None = None
         for number, line in enumerate(stream, start=2):
             try:
                 item = json.loads(line)
@@ -147,14 +147,17 @@ def restore_archive(session: Session, path: str) -> ArchiveResult:
             except (ValueError, KeyError, TypeError):
                 raise BadRecord(path, number, "", "not an archive row") from None
             if name != current:
-                _flush(session, tables.get(current), batch, deferred)
+                if current is not None:
+                    _flush(session, tables[current], batch, deferred)
                 current, batch, decode = name, [], _decoder(table)
+            assert decode is not None  # set with the first row
             batch.append(decode(row))
             counts[name] = counts.get(name, 0) + 1
             if len(batch) >= BATCH:
                 _flush(session, table, batch, deferred)
                 batch = []
-        _flush(session, tables.get(current), batch, deferred)
+        if current is not None:
+            _flush(session, tables[current], batch, deferred)
         for table, links in deferred:
             pk = _order(table)[0]
             for row_id, values in links:
@@ -167,9 +170,10 @@ def _self_references(table: Table) -> list[str]:
     return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
 
 
-def _flush(session: Session, table: Table | None, batch: list[dict], deferred: list) -> None:
+def _flush(session: Session, table: Table, batch: list[dict],
+           deferred: list[tuple[Table, list[tuple[Any, dict]]]]) -> None:
     """Insert a batch; links from a table to itself (a place's parent) are set afterwards."""
-    if table is None or not batch:
+    if not batch:
         return
     selfref = _self_references(table)
     if selfref:
@@ -187,7 +191,7 @@ def _flush(session: Session, table: Table | None, batch: list[dict], deferred: l
 
 def _reset_sequences(session: Session) -> None:
     """PostgreSQL: move each id sequence past the restored ids."""
-    if session.bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return
     for table in _tables():
         pk = list(table.primary_key.columns)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,31 +167,38 @@ def import_deletions(conn: Connection, path: str, release: str | None = None,
     for key, (_, ext, _) in entries.items():
         by_id.setdefault(ext, []).append(key)
     ids = list(by_id)
-    live: dict[str, list] = {}  # base key -> [(event id, its own key, version, deleted stamp)]
-    recorded: set[tuple[str, int]] = set()
+    # base key -> [(event id, its own key, version, deleted stamp)]
+    live: dict[str, list[tuple[int, str | None, Version, int | None]]] = {}
+    recorded: set[tuple[str | None, int]] = set()
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         marks = ", ".join([p] * len(chunk))
-        for ext, ns, key, eid, stamp, export, digest, deleted in conn.exec_driver_sql(
+        # (external id, release, key, event id, stamp, export stamp, content hash, deleted stamp)
+        stored: Iterable[tuple[str, str | None, str | None, int, int, int | None, str, int | None]] = \
+            conn.exec_driver_sql(
                 "SELECT e.external_id, e.external_release, e.external_key, e.id, r.stamp, s.export_stamp, "
                 "r.content_hash, r.deleted_stamp FROM events e JOIN dataset_records r ON r.event_id = e.id "
                 "JOIN sources s ON s.id = e.source_id "
-                f"WHERE e.external_scheme = 'acled' AND e.external_id IN ({marks})", tuple(chunk)):
-            live.setdefault(identity_key(ext, ns), []).append((eid, key, Version(stamp, export, digest), deleted))
-        for key, stamp in conn.exec_driver_sql(
-                "SELECT external_key, stamp FROM event_revisions WHERE external_scheme = 'acled' AND change = 'deleted' "
-                f"AND external_id IN ({marks})", tuple(chunk)):
-            recorded.add((key, stamp))
-    tombstones, doomed, kept = [], [], []
+                f"WHERE e.external_scheme = 'acled' AND e.external_id IN ({marks})", tuple(chunk))
+        for ext, ns, own_key, eid, stamp, export, digest, deleted in stored:
+            live.setdefault(identity_key(ext, ns), []).append((eid, own_key, Version(stamp, export, digest), deleted))
+        revisions: Iterable[tuple[str | None, int]] = conn.exec_driver_sql(
+            "SELECT external_key, stamp FROM event_revisions WHERE external_scheme = 'acled' AND change = 'deleted' "
+            f"AND external_id IN ({marks})", tuple(chunk))
+        for own_key, stamp in revisions:
+            recorded.add((own_key, stamp))
+    tombstones: list[tuple] = []
+    doomed: list[tuple[int, int | None, int | None]] = []
+    kept: list[tuple[int, int]] = []
     for base, (_, ext, stamp) in entries.items():
         ns = release if is_realtime("acled", ext) else None
         events = live.get(base, [])
-        keys = [key for _, key, _, _ in events] or [base]  # every event under the id (identity conflicts too)
-        if all((key, stamp) in recorded for key in keys):
+        keys = [own for _, own, _, _ in events] or [base]  # every event under the id (identity conflicts too)
+        if all((own, stamp) in recorded for own in keys):
             result.unchanged += 1
             continue
-        for key in keys:
-            tombstones.append((None, "acled", ext, ns, key, source_id, "deleted", stamp, None, None, None,
+        for own in keys:
+            tombstones.append((None, "acled", ext, ns, own, source_id, "deleted", stamp, None, None, None,
                                write.moment(now), JSON.encode({"reason": "deleted by ACLED"})))
         if not events:
             result.not_stored += 1
@@ -215,12 +222,13 @@ def _source(conn: Connection, info: FileInfo, now: dt.datetime) -> tuple[int, st
         return found.id, found.title
     name = Path(info.path).name
     title = f"ACLED deletions {name}"
-    new_id = conn.execute(insert(table).values(
+    inserted = conn.execute(insert(table).values(
         key=key, kind="dataset", title=title[:500], publisher="ACLED (Armed Conflict Location & Event Data)",
         url="https://acleddata.com", file_name=str(info.path)[:500], content_hash=info.sha256,
         notes=f"ACLED deleted-events list {name} (SHA-256 {info.sha256}), imported on {now.date().isoformat()}.",
-        loaded_at=now)).inserted_primary_key[0]
-    return new_id, title
+        loaded_at=now)).inserted_primary_key
+    assert inserted is not None  # a single-row INSERT has its key
+    return inserted[0], title
 
 
 __all__ = ["DeletionResult", "import_deletions", "is_deletions_header", "looks_like_deletions", "RowError"]

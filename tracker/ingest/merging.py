@@ -15,7 +15,7 @@ alias), the duplicate is dropped: nothing is lost.
 
 from __future__ import annotations
 
-from sqlalchemy import Table, and_, delete, exists, func, select, update
+from sqlalchemy import Table, UniqueConstraint, and_, delete, exists, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ from tracker.names.resolve import ancestors
 def _unique_sets(table: Table) -> list[set[str]]:
     sets = [{c.name for c in table.primary_key.columns}]
     for constraint in table.constraints:
-        if constraint.__class__.__name__ == "UniqueConstraint":
+        if isinstance(constraint, UniqueConstraint):
             sets.append({c.name for c in constraint.columns})
     for index in table.indexes:
         if index.unique:

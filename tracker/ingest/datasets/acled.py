@@ -127,11 +127,11 @@ def _parse_acled_date(text: str, today: dt.date | None = None) -> dt.date:
                 day, month = (second, first) if second > 12 else (first, second)
             return dt.date(year, month, day)
         if m := _DAY_MONTH_YEAR.match(value):
-            month = _MONTHS.get(m[2].casefold())
-            if month is None:
+            named = _MONTHS.get(m[2].casefold())
+            if named is None:
                 raise ValueError(f"unknown month {m[2]!r}")
             year = int(m[3]) if len(m[3]) == 4 else _century(int(m[3]), today)
-            return dt.date(year, month, int(m[1]))
+            return dt.date(year, named, int(m[1]))
     except ValueError as exc:
         raise RowError("event_date", f"{text!r} is not a date ({exc})") from None
     if not value:
@@ -184,29 +184,30 @@ class AcledDataset(Dataset):
 
     def bind(self, header: list[str], file: str) -> Binding:
         index: dict[str, int] = {}
-        names = []
+        columns = []
         for i, raw in enumerate(header):
             name = raw.strip().lstrip("\ufeff").lower()
             name = SYNONYMS.get(name, name)
-            names.append(name)
+            columns.append(name)
             if name and name not in index:
                 index[name] = i
         missing = [c for c in REQUIRED if c not in index]
         if missing:
             raise BadRecord(file, 1, missing[0], "required column missing from the header"
                             + (f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""))
-        hashed = [i for i, n in enumerate(names) if n and n not in VOLATILE and index.get(n) == i]
+        hashed = [i for i, n in enumerate(columns) if n and n not in VOLATILE and index.get(n) == i]
         extras = [(n, i) for n, i in index.items() if n not in CORE and n not in VOLATILE]
 
         def col(name: str) -> int | None:
+            """An optional column: None when the file has none (the REQUIRED ones are read from index)."""
             return index.get(name)
 
-        i_id, i_date, i_type, i_sub = col("event_id_cnty"), col("event_date"), col("event_type"), col("sub_event_type")
-        i_a1, i_aa1, i_a2, i_aa2 = col("actor1"), col("assoc_actor_1"), col("actor2"), col("assoc_actor_2")
+        i_id, i_date, i_type, i_sub = index["event_id_cnty"], index["event_date"], index["event_type"], col("sub_event_type")
+        i_a1, i_aa1, i_a2, i_aa2 = index["actor1"], col("assoc_actor_1"), col("actor2"), col("assoc_actor_2")
         i_in1, i_in2 = col("inter1"), col("inter2")
-        i_country, i_iso, i_iso3 = col("country"), col("iso"), col("iso3")
+        i_country, i_iso, i_iso3 = index["country"], col("iso"), col("iso3")
         admins = [(lvl, col(lvl)) for lvl in ("admin1", "admin2", "admin3") if col(lvl) is not None]
-        i_loc, i_lat, i_lon, i_geo = col("location"), col("latitude"), col("longitude"), col("geo_precision")
+        i_loc, i_lat, i_lon, i_geo = col("location"), index["latitude"], index["longitude"], col("geo_precision")
         i_tp, i_fat = col("time_precision"), col("fatalities")
         i_src, i_notes, i_stamp = col("source"), col("notes"), col("timestamp")
         dates: dict[tuple[str, str], tuple] = {}
@@ -229,11 +230,12 @@ class AcledDataset(Dataset):
             v = dict(zip(geo_names, key, strict=True))
             country = v["country"].strip()
             ckey = (country, v.get("iso", ""), v.get("iso3", ""))
-            code = codes.get(ckey, False)
-            if code is False:
+            if ckey in codes:
+                code = codes[ckey]
+            else:
                 code = codes[ckey] = country_code_for(country, numeric=ckey[1], alpha3=ckey[2])
-            if not country and code:
-                country = country_by_code(code).name
+            if not country and code and (known := country_by_code(code)) is not None:
+                country = known.name
             path = []
             if country:
                 path.append(PathStep("country", country))
@@ -263,9 +265,9 @@ class AcledDataset(Dataset):
             return path, code, country or None, lat, lon, precision
 
         def kind_of(code: str, column: str) -> str | None:
-            found = kinds.get((code, column), False)
-            if found is False:
-                found = kinds[(code, column)] = actor_kind(code, column)
+            if (code, column) in kinds:
+                return kinds[(code, column)]
+            found = kinds[(code, column)] = actor_kind(code, column)
             return found
 
         def names(text: str) -> list[str]:

@@ -126,14 +126,14 @@ class UcdpDataset(Dataset):
                             + (f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""))
         hashed = [i for n, i in index.items() if n not in VOLATILE]
         extras = [(n, i) for n, i in index.items() if n not in CORE]
-        col = index.get
-        i_id, i_start, i_end = col("id"), col("date_start"), col("date_end")
-        i_type, i_a, i_b = col("type_of_violence"), col("side_a"), col("side_b")
-        i_country, i_iso3, i_adm1, i_adm2 = col("country"), col("iso3"), col("adm_1"), col("adm_2")
+        col = index.get  # an optional column: None when the file has none
+        i_id, i_start, i_end = index["id"], index["date_start"], index["date_end"]  # REQUIRED: present
+        i_type, i_a, i_b = index["type_of_violence"], index["side_a"], index["side_b"]
+        i_country, i_iso3, i_adm1, i_adm2 = index["country"], col("iso3"), col("adm_1"), col("adm_2")
         i_where = col("where_coordinates") if "where_coordinates" in index else col("where_description")
         i_wprec = col("where_prec")
-        i_lat, i_lon = col("latitude"), col("longitude")
-        i_low, i_best, i_high = col("low"), col("best"), col("high")
+        i_lat, i_lon = index["latitude"], index["longitude"]
+        i_low, i_best, i_high = col("low"), index["best"], col("high")
         i_article, i_headline, i_dyad = col("source_article"), col("source_headline"), col("dyad_name")
         codes: dict[tuple, str | None] = {}
 
