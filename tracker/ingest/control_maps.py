@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from tracker.ingest.documents import Document, read_document
 from tracker.model.vocabularies import ACTOR_KINDS, CERTAINTIES, CONTROL_STATUSES
@@ -136,6 +136,10 @@ class ControlMap:
         return None
 
 
+@overload
+def _text(doc: Document, path: tuple, value: Any, required: Literal[True], limit: int = 300) -> str: ...
+@overload
+def _text(doc: Document, path: tuple, value: Any, required: bool = False, limit: int = 300) -> str | None: ...
 def _text(doc: Document, path: tuple, value: Any, required: bool = False, limit: int = 300) -> str | None:
     if value is None:
         if required:
@@ -294,7 +298,9 @@ def _hedges(doc: Document, raw: Any) -> list[Hedge]:
             if not isinstance(group, list) or not group:
                 raise doc.error(p + ("words",), "a list of words or phrases (or one list per language)")
             flat.extend(_text(doc, p + ("words",), w, required=True, limit=100) for w in group)
-        out.append(Hedge(certainty, flat, compile_words(flat)))
+        pattern = compile_words(flat)
+        assert pattern is not None  # every word is a non-empty text
+        out.append(Hedge(certainty, flat, pattern))
     return out
 
 

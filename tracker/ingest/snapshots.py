@@ -43,7 +43,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.errors import AmbiguousName, BadRecord, UnknownName
-from tracker.ingest.control_maps import ControlMap, FileRule, LabelRule, read_map
+from tracker.ingest.control_maps import ControlMap, FileRule, HolderSpec, LabelRule, read_map
 from tracker.model.dates import BadDate, parse_fuzzy_date
 from tracker.model.entities import (
     Actor,
@@ -79,6 +79,10 @@ class Claim:
     location_id: int | None = None
     certainty: str = "reported"  # lower when the label hedges (the mapping's hedges)
     hedge: str | None = None
+
+
+# What a feature's label or holder column says: (actor ids, status, label, certainty, hedge).
+Classified = tuple[list[int], str, str | None, str, str | None]
 
 
 @dataclass
@@ -249,14 +253,15 @@ class _Importer:
             self.holder_ids = {key: self._holder(spec).id for key, spec in mapping.holders.items()}
 
     # -- actors and places ----------------------------------------------------------------
-    def _holder(self, spec) -> Actor:
+    def _holder(self, spec: HolderSpec) -> Actor:
+        assert self.mapping is not None  # holders are the mapping's
         names = [spec.name, *spec.aliases]
         ids = actor_ids_named(self.session, [spec.name]) or actor_ids_named(self.session, names)
         if len(ids) > 1:
             listed = "; ".join(str(c) for c in actor_candidates(self.session, ids))
             raise BadRecord(self.mapping.file, None, f"holders.{spec.key}", f"names match several known actors: {listed}")
         if ids:
-            actor = self.session.get(Actor, ids.pop())
+            actor = self.session.get_one(Actor, ids.pop())
         else:
             actor = Actor(name=spec.name, kind=spec.kind, country=spec.country, description=spec.description)
             self.session.add(actor)
@@ -314,8 +319,8 @@ class _Importer:
         return series, title, rule
 
     def _classify(self, label: str | None, rule_file: FileRule | None, snap: Snapshot, file: str,
-                  line: int | None, props: dict) -> tuple[list[int], str, str | None] | None:
-        """Holders, status and label of a feature, or None (counted as skipped)."""
+                  line: int | None, props: dict) -> Classified | None:
+        """Holders, status, label, certainty and hedge of a feature, or None (counted as skipped)."""
         if self.mapping is not None:
             rule: LabelRule | None = self.mapping.rule_for(label, rule_file)
             shown = " ".join(label.split())[:300] if label else None
@@ -344,7 +349,8 @@ class _Importer:
             raise BadRecord(file, line, "status", f"unknown status {status!r} (use {', '.join(CONTROL_STATUSES)})")
         return ids, status, None, "reported", None
 
-    def _feature(self, label, rule_file, snap, path, raw, where, props):
+    def _feature(self, label: str | None, rule_file: FileRule | None, snap: Snapshot, path: str, raw: bytes,
+                 where: tuple, props: dict) -> Classified | None:
         try:
             return self._classify(label, rule_file, snap, path, None, props)
         except BadRecord as exc:
@@ -536,7 +542,7 @@ class _Importer:
             self.session.execute(insert(control_area_snapshots),
                                  [{"area_id": a, "snapshot_id": snapshot.id} for a in sorted(area_ids)])
         actors = {a for c in snap.claims for a in c.actor_ids}
-        linked = set(self.session.scalars(select(actor_sources.c.actor_id).where(actor_sources.c.source_id == source.id)))
+        linked: set[int] = set(self.session.scalars(select(actor_sources.c.actor_id).where(actor_sources.c.source_id == source.id)))
         if actors - linked:
             self.session.execute(insert(actor_sources), [{"actor_id": a, "source_id": source.id}
                                                          for a in sorted(actors - linked)])
@@ -578,11 +584,11 @@ class _Importer:
             self.session.execute(update(ControlArea).where(ControlArea.id == bindparam("area"))
                                  .values(certainty=bindparam("certainty"), hedge=bindparam("hedge")), changed)
         if fresh:
-            rows = self.session.execute(
+            inserted = self.session.execute(
                 insert(ControlArea).returning(ControlArea.id, ControlArea.shape_hash, ControlArea.actor_id,
                                               ControlArea.status), fresh).all()
-            for row in rows:
-                found[(row.shape_hash, row.actor_id, row.status)] = row.id
+            for new in inserted:
+                found[(new.shape_hash, new.actor_id, new.status)] = new.id
         return {found[k] for k in wanted}
 
 
