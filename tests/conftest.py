@@ -358,6 +358,7 @@ class Run:
     def __init__(self, url: str):
         self.url = url
         self.runner = CliRunner()
+        self.cli = cli
 
     def __call__(self, *args: str, input=None):
         return self.runner.invoke(cli, ["--db", self.url, *args], input=input, catch_exceptions=False)
