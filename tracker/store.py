@@ -28,7 +28,7 @@ from tracker.query import summary as summaries
 from tracker.results import Answer, Message, Result, Results, answer
 
 # What a table shows of each answer, in order (csv and json carry every field).
-CLAIM_COLUMNS = ["place", "holder", "status", "from", "until", "evidence", "evidence_age_days", "certainty",
+CLAIM_COLUMNS = ["place", "holder", "status", "period", "evidence", "evidence_age_days", "certainty",
                  "sources"]
 EVENT_COLUMNS = ["id", "date", "type", "sub_type", "place", "actor1", "actor2", "fatalities_best", "certainty",
                  "description"]
@@ -37,8 +37,8 @@ ACTOR_COLUMNS = ["id", "name", "kind", "country", "events", "claims", "aliases"]
 PLACE_FIELDS = ["id", "name", "kind", "country", "admin1", "admin2", "parent", "latitude", "longitude", "aliases",
                 "events", "claims"]
 PLACE_COLUMNS = ["id", "name", "kind", "country", "admin1", "events", "claims", "aliases"]
-CHANGE_COLUMNS = ["date", "place", "from", "to", "evidence", "sources"]
-TIMELINE_COLUMNS = ["date", "until", "what", "place", "summary", "certainty", "sources"]
+CHANGE_COLUMNS = ["when", "place", "from", "to", "evidence", "sources"]
+TIMELINE_COLUMNS = ["when", "what", "place", "summary", "certainty", "sources"]
 FINDING_COLUMNS = ["level", "code", "place", "message"]
 
 

@@ -71,7 +71,7 @@ def test_monthly_totals_for_libya_equal_the_raw_files(libya):
 @needs_acled
 def test_totals_by_week_admin1_and_type_add_up(libya):
     rows = [r for r in _acled_rows(JULY, AUGUST) if r["COUNTRY"] == "Libya"]
-    weeks = collections.Counter("%d-W%02d" % _day(r["EVENT_DATE"]).isocalendar()[:2] for r in rows)
+    weeks = collections.Counter("{}-W{:02d}".format(*_day(r["EVENT_DATE"]).isocalendar()[:2]) for r in rows)
     got = json.loads(_ok(libya("summary", "--by", "week", "--country", "LY", "--format", "json")).stdout)
     assert {g["week"]: g["events"] for g in got} == dict(weeks)
     areas = collections.Counter(r["ADM_LEVEL_1"] for r in rows)

@@ -145,8 +145,8 @@ def test_a_hold_that_ended_the_next_day_and_who_came_back(store, tmp_path):
                             "forces drove Red Hand gunmen out in an operation launched the following day.")]
     store.import_dataset("acled", str(export(tmp_path, "next-day_2016-05-01.csv", rows)))
     spans = store.who_held("Postville", "2016-04-26").records
-    assert sorted((r["holder"], r["from"], r["until"]) for r in spans) == [
-        (police, "2016-04-25/2016-04-27", ""), (HAND, "2016-04-25", "2016-04-26/2016-04-27")]
+    assert sorted((r["holder"], r["from"], r["from_latest"], r["until"], r["until_latest"]) for r in spans) == [
+        (police, "2016-04-25", "2016-04-27", "", ""), (HAND, "2016-04-25", "2016-04-25", "2016-04-26", "2016-04-27")]
     assert holder(store, "Postville", "2016-04-27") == f"Postville at 2016-04-27: held: {police}"
 
 
@@ -225,7 +225,8 @@ def test_the_real_raid_and_retake_notes(store):
     assert holder(store, _place_of(store, "3649RTA"), "2016-03-16") == "Kurman at 2016-03-16: no control recorded"
     # 3646RTA: "al Shabaab left the village the following morning": ends the next day.
     garcad = store.who_held(_place_of(store, "3646RTA"), "2016-03-14").records
-    assert [(r["holder"], r["until"]) for r in garcad] == [("Al Shabaab", "2016-03-15/2016-03-16")]
+    assert [(r["holder"], r["until"], r["until_latest"], r["until_precision"]) for r in garcad] == [
+        ("Al Shabaab", "2016-03-15", "2016-03-16", "range")]
     raids = {f["event"] for f in store.check() if f["code"] == "note-vs-coding"}
     assert {"4523RTA", "3649RTA", "3646RTA", "4882RTA", "5530RTA", "6463RTA"} <= raids
 

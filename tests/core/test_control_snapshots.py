@@ -78,12 +78,12 @@ def test_a_sequence_of_snapshots_gives_exactly_the_run_length_spans(testland, tm
     assert "snapshots 2022-01-02: inserted (2 areas; 0 places; skipped 1 not areas" in result.stderr
 
     rows = as_json(testland("timeline", "Testtown", "--format", "json"))
-    spans = [(r["summary"], r["date"], r["until"]) for r in rows if r["what"] == "control"]
+    spans = [(r["summary"], r["when"]) for r in rows if r["what"] == "control"]
     assert spans == [
-        ("held by Alpha Brigade (on the map)", "by 2022-01-01", "2022-01-03/2022-01-05"),
-        ("contested by Alpha Brigade (on the map)", "2022-01-02", "2022-01-03/2022-01-05"),
-        ("contested by Beta Front (on the map)", "2022-01-02", "2022-01-03/2022-01-05"),
-        ("held by Beta Front (on the map)", "2022-01-03/2022-01-05", ""),
+        ("held by Alpha Brigade (on the map)", "[by 2022-01-01, 2022-01-03/2022-01-05)"),
+        ("contested by Alpha Brigade (on the map)", "[2022-01-02, 2022-01-03/2022-01-05)"),
+        ("contested by Beta Front (on the map)", "[2022-01-02, 2022-01-03/2022-01-05)"),
+        ("held by Beta Front (on the map)", "[2022-01-03/2022-01-05, …)"),
     ]
     # The two snapshots that agree on Alpha are one span citing the first and the last of them.
     held = as_json(testland("who-held", "Testtown", "--at", "2022-01-01", "--format", "json"))
@@ -153,7 +153,8 @@ def test_a_changed_snapshot_replaces_its_areas_and_the_spans_follow(testland, tm
     result = testland("import", "control", str(files[2]))
     assert "snapshots 2022-01-05: updated" in result.stderr
     rows = as_json(testland("who-held", "Testtown", "--at", "2022-03-01", "--format", "json"))
-    assert [(r["holder"], r["from"], r["until"]) for r in rows] == [("Alpha Brigade", "by 2022-01-01", "")]
+    assert [(r["holder"], r["from"], r["from_latest"], r["from_precision"], r["until"], r["open"]) for r in rows] == [
+        ("Alpha Brigade", "", "2022-01-01", "by", "", True)]
 
 
 def test_csv_snapshots_with_places_and_points(testland, tmp_path):
@@ -168,10 +169,10 @@ def test_csv_snapshots_with_places_and_points(testland, tmp_path):
     result = testland("import", "control", str(csv_file))
     assert result.exit_code == 0, result.output
     town = as_json(testland("who-held", "Testtown", "--at", "2022-03-05", "--format", "json"))
-    assert [(r["holder"], r["from"], r["until"]) for r in town] == [("Alpha Brigade", "by 2022-03-01", "")]
+    assert [(r["holder"], r["period"]) for r in town] == [("Alpha Brigade", "[by 2022-03-01, …)")]
     hamlet = as_json(testland("who-held", "Newhamlet", "--at", "2022-03-10", "--format", "json"))
-    assert {(r["holder"], r["status"], r["from"]) for r in hamlet} == {
-        ("Alpha Brigade", "contested", "2022-03-02/2022-03-08"), ("Beta Front", "contested", "2022-03-02/2022-03-08")}
+    assert {(r["holder"], r["status"], r["from"], r["from_latest"]) for r in hamlet} == {
+        ("Alpha Brigade", "contested", "2022-03-02", "2022-03-08"), ("Beta Front", "contested", "2022-03-02", "2022-03-08")}
     assert {r["answer"] for r in hamlet} == {"contested"}
     # a point asked as LAT,LON is the place at that point
     point = as_json(testland("who-held", "41.5,21.5", "--at", "2022-03-01", "--format", "json"))
@@ -189,7 +190,7 @@ def test_lat_lon_is_answered_from_the_areas(testland, tmp_path):
     outside = testland("who-held", "10.0,10.0", "--at", "2022-01-01")
     assert outside.stdout.splitlines()[0] == "10,10 at 2022-01-01: no control recorded"
     timeline = as_json(testland("timeline", "48.2,35.2", "--format", "json"))
-    assert [(r["summary"], r["date"]) for r in timeline] == [
+    assert [(r["summary"], r["when"].split(",")[0][1:]) for r in timeline] == [
         ("held by Alpha Brigade (on the map)", "by 2022-01-01"),
         ("held by Beta Front (on the map)", "2022-01-03/2022-01-05"),
     ]
@@ -296,9 +297,9 @@ def test_deepstatemap_kharkiv_days_on_both_backends(run):
     assert result.exit_code == 0, result.output
     assert "deepstatemap 2022-09-07: inserted" in result.stderr
     rows = as_json(run("timeline", "Kupiansk", "--format", "json"))
-    assert [(r["summary"], r["date"], r["until"]) for r in rows] == [
-        (f"held by {RUSSIA} (on the map)", "by 2022-09-07", "2022-09-10"),
-        (f"held by {UKRAINE} (on the map)", "2022-09-10", ""),
+    assert [(r["summary"], r["when"]) for r in rows] == [
+        (f"held by {RUSSIA} (on the map)", "[by 2022-09-07, 2022-09-10)"),
+        (f"held by {UKRAINE} (on the map)", "[2022-09-10, …)"),
     ]
     held = run("who-held", "49.21,37.26", "--at", "2022-09-08")
     assert held.stdout.splitlines()[0] == f"49.21,37.26 at 2022-09-08: held: {RUSSIA} (from map areas containing it)"
@@ -319,8 +320,9 @@ def test_every_deepstatemap_snapshot_imports_and_the_kharkiv_timelines_show_the_
     assert "deepstatemap 2022-09-05: inserted" in result.stderr  # the date of 1662411667 (MANIFEST.csv, UTC)
 
     def control(name):
-        return [(r["summary"].replace(" (on the map)", ""), r["date"], r["until"])
-                for r in as_json(run("timeline", name, "--format", "json")) if r["what"] == "control"]
+        periods = [(r["summary"].replace(" (on the map)", ""), *r["when"][1:-1].split(", "))
+                   for r in as_json(run("timeline", name, "--format", "json")) if r["what"] == "control"]
+        return [(what, start, "" if end == "…" else end) for what, start, end in periods]
 
     assert control("Balakliia") == [(f"held by {RUSSIA}", "by 2022-04-03", "2022-09-08"),
                                     (f"held by {UKRAINE}", "2022-09-08", "")]
@@ -370,9 +372,9 @@ def test_a_dated_label_narrows_when_control_changed(testland, tmp_path):
                                       "2022-04-03": "Звільнено 25.03 /// Liberated 25.03"})
     assert testland("import", "control", "--mapping", str(MAPPING), *files).exit_code == 0
     rows = as_json(testland("timeline", "Testtown", "--format", "json"))
-    assert [(r["summary"], r["date"], r["until"]) for r in rows if r["what"] == "control"] == [
-        (f"held by {RUSSIA} (on the map)", "by 2022-03-20", "2022-03-25"),
-        (f"held by {UKRAINE} (on the map)", "2022-03-25", ""),
+    assert [(r["summary"], r["when"]) for r in rows if r["what"] == "control"] == [
+        (f"held by {RUSSIA} (on the map)", "[by 2022-03-20, 2022-03-25)"),
+        (f"held by {UKRAINE} (on the map)", "[2022-03-25, …)"),
     ]
     # Without the label's date, 28 March would lie between two maps that disagree: "uncertain".
     held = testland("who-held", "Testtown", "--at", "2022-03-28")
@@ -387,7 +389,7 @@ def test_a_label_date_the_maps_contradict_is_left_aside(testland, tmp_path):
                                       "2022-04-03": "Звільнено 16.03-17.03 /// Liberated 16.03-17.03"})
     assert testland("import", "control", "--mapping", str(MAPPING), *files).exit_code == 0
     rows = as_json(testland("timeline", "Testtown", "--format", "json"))
-    assert [(r["summary"], r["date"], r["until"]) for r in rows if r["what"] == "control"] == [
-        (f"held by {RUSSIA} (on the map)", "by 2022-03-20", "2022-03-23/2022-04-03"),
-        (f"held by {UKRAINE} (on the map)", "2022-03-23/2022-04-03", ""),
+    assert [(r["summary"], r["when"]) for r in rows if r["what"] == "control"] == [
+        (f"held by {RUSSIA} (on the map)", "[by 2022-03-20, 2022-03-23/2022-04-03)"),
+        (f"held by {UKRAINE} (on the map)", "[2022-03-23/2022-04-03, …)"),
     ]

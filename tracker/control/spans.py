@@ -38,6 +38,37 @@ def period_text(span_min: dt.date | None, span_max: dt.date | None, precision: s
     return str(FuzzyDate(span_min, span_max or span_min, precision or "day"))
 
 
+def boundary_fields(s) -> dict:
+    """A span's start and end for pipelines: ISO dates or empty, never "by ..." or a range in one field.
+
+    ``from``/``from_latest`` are the window its start lies in (``from`` empty and
+    ``from_precision`` "by" when only a latest start is known: held on the first
+    map that shows it; "unknown" when nothing is); ``until``/``until_latest`` the
+    same for its end, ``open`` true while no end is recorded; ``period`` the same
+    as people read it (``[2015-06-13, …)``), for tables.
+    """
+    def iso(day: dt.date | None) -> str:
+        return day.isoformat() if day else ""
+
+    if s.start_min is not None:
+        start_precision = s.start_precision or "day"
+    else:
+        start_precision = "by" if s.start_max is not None else "unknown"
+    start = period_text(s.start_min, s.start_max, s.start_precision) or \
+        (f"by {s.start_max.isoformat()}" if s.start_max else "…")
+    end = period_text(s.end_min, s.end_max, s.end_precision) or "…"
+    return {
+        "period": f"[{start}, {end})",
+        "from": iso(s.start_min),
+        "from_latest": iso(s.start_max if s.start_max is not None else s.start_min),
+        "from_precision": start_precision,
+        "until": iso(s.end_min),
+        "until_latest": iso(s.end_max if s.end_max is not None else s.end_min),
+        "until_precision": (s.end_precision or "day") if s.end_min is not None else "",
+        "open": s.end_min is None,
+    }
+
+
 def source_label(source: Source) -> str:
     grade = f" [{source.grading}]" if source.grading else ""
     by = f"{source.publisher}: " if source.publisher else ""
@@ -86,9 +117,6 @@ class Claim:
     def record(self) -> dict:
         s = self.span
         sources = s.sources or [s.source]
-        start = period_text(s.start_min, s.start_max, s.start_precision)
-        if not start and s.start_max is not None:
-            start = f"by {s.start_max.isoformat()}"  # held on the first map that shows it
         fresh = self.freshness
         return {
             "place": s.location.name,
@@ -99,8 +127,7 @@ class Claim:
             "evidence_age_days": fresh.age_days if fresh else None,
             "horizon_days": fresh.horizon_days if fresh else None,
             "freshness": fresh.note() if fresh else "",
-            "from": start or "unknown",
-            "until": period_text(s.end_min, s.end_max, s.end_precision),
+            **boundary_fields(s),
             "certainty": s.certainty,
             "boundary": "certain" if self.certain else "uncertain",
             "begun_by": s.begun_by.key if s.begun_by else "",

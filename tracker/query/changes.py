@@ -194,7 +194,9 @@ def _record(anchor: _Span, lo: dt.date, hi: dt.date, precision: str | None, befo
         if s.basis and s.basis not in bases:
             bases.append(s.basis)
     return {
-        "date": str(when),
+        "when": str(when),
+        "date": lo.isoformat(),
+        "date_latest": hi.isoformat(),
         "precision": when.precision,
         "place": anchor.place,
         "country": anchor.country or "",

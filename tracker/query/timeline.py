@@ -18,9 +18,11 @@ _ORIGIN_NOTE = {"derived": " (derived from a transfer event)", "snapshot": " (on
 
 def _span_row(span: ControlSpan) -> dict:
     rec = Claim(span, True).record()
-    start = rec["from"]
     return {
-        "date": start if start != "unknown" else "(before)",
+        "when": rec["period"],
+        "date": rec["from"],
+        "date_latest": rec["from_latest"],
+        "precision": rec["from_precision"],
         "until": rec["until"],
         "what": "control",
         "place": rec["place"],
@@ -39,7 +41,10 @@ def _event_row(event) -> dict:
     if rec["description"]:
         summary += f": {rec['description']}"
     return {
-        "date": event_date(event),
+        "when": event_date(event),
+        "date": event.date_start.isoformat(),
+        "date_latest": event.date_end.isoformat(),
+        "precision": event.date_precision,
         "until": "",
         "what": "event",
         "place": rec["place"],
