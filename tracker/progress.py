@@ -1,8 +1,10 @@
 """How long work says how far it got: one :class:`Progress` record, one callback type.
 
-The core calls ``progress(Progress(stage, done, total))`` as it goes (rows of
-an import, files of a map import, places of a gazetteer load); the command
-line renders it on one rewritten line of stderr when stderr is a terminal.
+The core calls ``progress(Progress(stage, done, total))`` as it goes (the
+bytes of a file an import reads, files of a map import, places of a gazetteer
+load), and names each later stage that may take a while ("re-deriving
+control") with a Progress of its own; the command line renders them as
+progress bars on stderr (tqdm) when stderr is a terminal, nothing otherwise.
 Python callers pass any callable, or nothing.
 """
 
@@ -18,6 +20,8 @@ class Progress:
     done: int
     total: int | None = None  # None when unknown
     seconds: float = 0.0  # since the stage began
+    unit: str = ""  # what done and total count: "rows", "bytes", "files"... ("" : the stage's own things)
+    detail: str = ""  # a note beside the count ("123,456 rows" while the bytes of a file are counted)
 
     @property
     def rate(self) -> float | None:

@@ -23,6 +23,7 @@ from tracker import db
 from tracker.control import claims as control
 from tracker.errors import AmbiguousName, Candidate, UnknownName
 from tracker.names.resolve import actor_candidates, find_actor, find_place, location_candidates
+from tracker.progress import Progress
 from tracker.query import catalog, events, timeline
 from tracker.query import summary as summaries
 from tracker.results import Answer, Message, Result, Results, answer
@@ -275,10 +276,13 @@ class Store:
             if looks_like_deletions(path):
                 return self.import_deletions(path, release=options.release, now=options.now)
         info = inspect_file(path, options.encoding)  # the first pass, before taking the write lock
+        stage = options.progress or (lambda p: None)
         with self.session(writer=True) as session:
             result = import_file(session.connection(), importer, path, options, info)
+            stage(Progress(f"re-deriving control at {len(result.touched_places):,} places", 0))
             self._rederive(session, result.touched_places)
-            return result
+            stage(Progress("committing", 0))
+        return result
 
     def import_deletions(self, path: str, release: str | None = None, now=None):
         """Apply an ACLED deleted-events list (CSV or JSON); see tracker.ingest.deletions."""

@@ -206,8 +206,10 @@ def test_a_long_import_shows_its_progress_on_a_terminal_and_only_there(tmp_path,
     big = _generated(tmp_path / "big.csv", 20000, seed=5, prefix="P")
     code, shown = _on_a_terminal(CLI + ["--db", sqlite_url, "import", "acled", str(big)])
     assert code == 0, shown
-    updates = [line for line in shown.split("\r") if "rows/s" in line]
-    assert updates, shown  # "  12,000 rows, 9,500 rows/s", rewritten in place
+    # "reading:  60%|██████    | 1.2M/2.0M [00:01<00:00, 1.1MB/s, 12,000 rows]", rewritten in place
+    updates = [line for line in shown.split("\r") if line.startswith("reading:") and "%|" in line and " rows]" in line]
+    assert updates, shown
+    assert "reading: 100%|" in shown and "re-deriving control at" in shown and "committing" in shown
     assert "20000 inserted" in shown.replace(",", "")
     piped = _import(f"sqlite:///{tmp_path / 'other.db'}", big)
     # Piped, only the summary line: no progress lines, no carriage returns.
@@ -223,4 +225,5 @@ def test_control_import_progress_on_a_terminal(tmp_path, sqlite_url):
     code, shown = _on_a_terminal(CLI + ["--db", sqlite_url, "import", "control", "--mapping", str(mapping),
                                         *map(str, files)])
     assert code == 0, shown
-    assert "5/5 files read" in shown and "5/5 snapshots written" in shown and "rebuilding control spans" in shown
+    assert "files read: 100%|" in shown and "snapshots written: 100%|" in shown and "rebuilding control spans" in shown
+    assert "5/5 [" in shown

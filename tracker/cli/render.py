@@ -7,8 +7,8 @@
 * :func:`catch_errors` turns the core's exceptions into one line and exit 1,
   phrased with the command line's own flags where the core's error carries the
   fields (:class:`~tracker.errors.BadWindow`, ...).
-* :func:`progress_renderer` shows a :class:`~tracker.progress.Progress` on
-  one rewritten line of stderr, when stderr is a terminal.
+* :func:`progress_renderer` shows each :class:`~tracker.progress.Progress`
+  stage as a tqdm bar on stderr, when stderr is a terminal.
 """
 
 from __future__ import annotations
@@ -116,22 +116,58 @@ def report(result, fmt: str = "table") -> None:
 
 
 def progress_renderer():
-    """A progress callback drawing one rewritten line on stderr, or None when stderr is not a terminal."""
+    """A progress callback drawing tqdm bars on stderr, one per stage, or None when stderr is not a terminal."""
     if not sys.stderr.isatty():
         return None
+    return _Bars()
 
-    def show(p) -> None:
-        counted = f"{p.done:,}/{p.total:,}" if p.total else f"{p.done:,}"
-        if p.stage == "rows":
-            rate = f", {p.rate:,.0f} rows/s" if p.rate else ""
-            text = f"{counted} rows{rate}"
-        else:
-            text = f"{counted} {p.stage}" if p.done or p.total else p.stage
-        click.echo(f"\r  {text}\x1b[K", nl=False, err=True)
 
-    return show
+class _Bars:
+    """One tqdm bar per stage the core names: counted (done of total, rate, time left) or just named."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar = None
+
+    def __call__(self, p) -> None:
+        import os
+        import shutil
+
+        from tqdm import tqdm
+
+        if p.stage != self.stage or self.bar is None:
+            try:
+                width, height = os.get_terminal_size(sys.stderr.fileno())
+            except OSError:
+                width = height = 0
+            # A terminal that reports no size (0x0, as a bare pty does) gets a default: tqdm hides a bar
+            # outside the screen's height.
+            width = width or shutil.get_terminal_size((100, 24)).columns
+            height = height or 24
+            self.close()
+            self.stage = p.stage
+            if p.total is None and not p.done:  # a stage that is only named: "re-deriving control..."
+                self.bar = tqdm(desc=p.stage, file=sys.stderr, bar_format="{desc}… {elapsed}", leave=True,
+                                ncols=width, nrows=height)
+            else:
+                in_bytes = p.unit == "bytes"
+                self.bar = tqdm(desc=p.stage, total=p.total, file=sys.stderr, unit="B" if in_bytes else f" {p.unit or p.stage}",
+                                unit_scale=in_bytes, unit_divisor=1024 if in_bytes else 1000, ncols=width,
+                                nrows=height, leave=True, mininterval=0.2)
+        bar = self.bar
+        if p.total is not None and bar.total != p.total:
+            bar.total = p.total
+        bar.n = p.done
+        if p.detail:
+            bar.set_postfix_str(p.detail, refresh=False)
+        bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def end_progress(show) -> None:
     if show is not None:
-        click.echo("", err=True)
+        show.close()

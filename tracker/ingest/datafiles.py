@@ -23,7 +23,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,14 +224,24 @@ class RawRecord:
     problem: str | None = None  # why the record could not be read whole
 
 
-def read_records(info: FileInfo) -> Iterator[RawRecord]:
+class ReadPosition:
+    """How far into its file (in bytes of the file as stored: compressed for .gz) a reader got."""
+
+    def __init__(self) -> None:
+        self.tell: Callable[[], int] = lambda: 0
+
+
+def read_records(info: FileInfo, position: ReadPosition | None = None) -> Iterator[RawRecord]:
     """The file's CSV records in order, the header first, each with its first line.
 
     A record cut off inside a quoted field (an unfinished file) comes last,
-    with its ``problem`` said and no fields.
+    with its ``problem`` said and no fields. ``position`` learns how far into the file the reading is.
     """
     encoding = "utf-8-sig" if info.encoding == "utf-8" else info.encoding
     with _open_binary(info.path) as raw:
+        if position is not None:
+            stored = raw.fileobj if isinstance(raw, gzip.GzipFile) and raw.fileobj is not None else raw
+            position.tell = stored.tell
         # Lines end at "\n" only (a "\r\n" stays whole for the CSV reader): line
         # numbers then match what editors, sed and grep -n show, even in files
         # whose fields hold bare carriage returns.

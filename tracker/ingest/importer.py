@@ -37,6 +37,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import os
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -50,7 +51,7 @@ from sqlalchemy.engine import Connection
 from tracker.control.transfers import transfer_kind
 from tracker.errors import BadRecord, ConflictingOption, MissingSetting, TrackerError
 from tracker.ingest.bulk import JSON, BulkWriter, delete_events
-from tracker.ingest.datafiles import SUSPECT, FileInfo, inspect_file, read_records, repair_text
+from tracker.ingest.datafiles import SUSPECT, FileInfo, ReadPosition, inspect_file, read_records, repair_text
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError
 from tracker.ingest.identity import (
     conflict_key,
@@ -87,7 +88,7 @@ class ImportOptions:
     as_of_export: dt.date | None = None  # the export's own date, when its name does not say
     batch_size: int = BATCH_SIZE
     now: dt.datetime | None = None  # the clock, for tests and replays
-    progress: ProgressCallback | None = None  # hears Progress("rows", rows read, None, seconds)
+    progress: ProgressCallback | None = None  # hears Progress("reading", bytes read, file size, ...), then stages
 
 
 @dataclass
@@ -339,8 +340,10 @@ class _Importer:
         try:
             with _fewer_collections():
                 self._stream(started)
+            self._stage("linking sources")
             self._link_sources()
             if had_history or self.options.prune:
+                self._stage("looking for events the file no longer holds")
                 self._not_in_file()
             self._settle_source()
         finally:
@@ -352,9 +355,11 @@ class _Importer:
         self.result.release = self.release if any(r is not None for r in self.releases) else None
         self.result.export_day = moment(self.export_stamp).date() if self.export_stamp is not None else None
         self.result.seconds = time.perf_counter() - started
-        if self.options.progress is not None:
-            self.options.progress(Progress("rows", self.result.rows, self.result.rows, self.result.seconds))
         return self.result
+
+    def _stage(self, name: str) -> None:
+        if self.options.progress is not None:
+            self.options.progress(Progress(name, 0))
 
     def _source(self) -> tuple[int, str, str]:
         """The Source row of this file (found by its fingerprint, else created), and the file's clocks."""
@@ -448,7 +453,12 @@ class _Importer:
 
     # -- reading -------------------------------------------------------------------------------
     def _stream(self, started: float) -> None:
-        records = read_records(self.info)
+        position = ReadPosition()
+        records = read_records(self.info, position)
+        try:
+            size: int | None = os.path.getsize(self.info.path)
+        except OSError:
+            size = None
         try:
             head = next(records)
         except StopIteration:
@@ -507,10 +517,14 @@ class _Importer:
                 self._flush(batch)
                 batch = []
             if progress is not None and result.rows % 1000 == 0 and time.perf_counter() >= tick:
-                progress(Progress("rows", result.rows, None, time.perf_counter() - started))
-                tick = time.perf_counter() + 0.5
+                progress(Progress("reading", position.tell(), size, time.perf_counter() - started, "bytes",
+                                  f"{result.rows:,} rows"))
+                tick = time.perf_counter() + 0.25
         if batch:
             self._flush(batch)
+        if progress is not None:
+            progress(Progress("reading", size or position.tell(), size, time.perf_counter() - started, "bytes",
+                              f"{result.rows:,} rows"))
 
     def _repair(self, line: int, fields: list[str], binding: Binding) -> tuple[list[str], tuple[str, str] | None]:
         """The row's fields with mis-encoded text repaired (and counted), or the column that cannot be."""

@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from tracker.control.spans import source_label
 from tracker.errors import UnknownName
 from tracker.model.dates import FuzzyDate
-from tracker.model.entities import DatasetRecord, Event, EventActor, Location
+from tracker.model.entities import Actor, DatasetRecord, Event, EventActor, Location, Source, event_sources
 from tracker.query.filters import REPORT, EventFilter, event_day
 from tracker.query.levels import NOWHERE, PlaceLevels
 
@@ -35,12 +35,7 @@ def events_query(session: Session, sort: str = "date", desc: bool = False, limit
     if sort not in SORTS:
         raise UnknownName("sort order", sort, list(SORTS))
     conditions = EventFilter(**filters).conditions(session)
-    query = select(Event).options(
-        selectinload(Event.participants).selectinload(EventActor.actor),
-        selectinload(Event.sources),
-        selectinload(Event.source),
-        selectinload(Event.location),
-    ).where(*conditions)
+    query = select(Event).where(*conditions)
     keys = [*SORTS[sort](), Event.id]
     query = query.order_by(*[k.desc() for k in keys] if desc else keys)
     if limit:
@@ -51,8 +46,13 @@ def events_query(session: Session, sort: str = "date", desc: bool = False, limit
 
 
 def find_events(session: Session, **filters) -> list[Event]:
-    """The events matching the filters (see :func:`events_query`), as a list."""
-    return list(session.scalars(events_query(session, **filters)))
+    """The events matching the filters (see :func:`events_query`), as a list of ORM objects."""
+    return list(session.scalars(events_query(session, **filters).options(
+        selectinload(Event.participants).selectinload(EventActor.actor),
+        selectinload(Event.sources),
+        selectinload(Event.source),
+        selectinload(Event.location),
+    )))
 
 
 def event_date(event: Event) -> str:
@@ -88,60 +88,115 @@ def event_sources_of(event: Event) -> list:
 
 
 def event_record(event: Event, recorded: dt.date | None = None, levels: PlaceLevels | None = None) -> dict:
-    """An event as a flat record for output (the same keys in every format; see :data:`EVENT_FIELDS`).
+    """An event (an ORM object) as a flat record for output; see :func:`_record` and :data:`EVENT_FIELDS`."""
+    actors: dict[str, list[str]] = {column: [] for column in ACTOR_COLUMNS}
+    for p in sorted(event.participants, key=lambda p: (p.position, p.actor_id)):
+        column = ROLE_COLUMN.get(p.role)
+        if column:
+            actors[column].append(p.actor.name)
+    location = event.location
+    where = levels(event.location_id) if levels is not None else NOWHERE
+    point = (event.latitude, event.longitude, event.coord_precision)
+    if event.latitude is None and location is not None:
+        point = (location.latitude, location.longitude, location.coord_precision)
+    return _record(event, recorded, where, location.name if location else "", point, actors,
+                   [source_label(s) for s in event_sources_of(event)])
+
+
+ROLE_COLUMN = {role: column for column, roles in ACTOR_COLUMNS.items() for role in roles}
+
+
+def _record(e, recorded: dt.date | None, where, place: str, point: tuple, actors: dict, sources: list[str]) -> dict:
+    """The record of an event's columns (``e``: an Event or a row with its column names).
 
     ``date`` is the recorded date (ACLED ``event_date``, UCDP ``date_start``), or
     for a report's event the first day of its window; ``date_start``/``date_end``
     are the window, ``precision`` how it was given.
     """
-    actors: dict[str, list[str]] = {column: [] for column in ACTOR_COLUMNS}
-    for p in sorted(event.participants, key=lambda p: (p.position, p.actor_id)):
-        for column, roles in ACTOR_COLUMNS.items():
-            if p.role in roles:
-                actors[column].append(p.actor.name)
-    where = levels(event.location_id) if levels is not None else NOWHERE
-    location = event.location
-    latitude, longitude, geo = event.latitude, event.longitude, event.coord_precision
-    if latitude is None and location is not None:
-        latitude, longitude, geo = location.latitude, location.longitude, location.coord_precision
     return {
-        "id": event.id,
-        "external_id": event.external_id or "",
-        "key": event.key,
-        "release": event.external_release or "",
-        "dataset": event.external_scheme or REPORT,
-        "date": recorded or event.date_start,
-        "date_start": event.date_start,
-        "date_end": event.date_end,
-        "precision": event.date_precision,
-        "type": event.event_type,
-        "sub_type": event.sub_type or "",
+        "id": e.id,
+        "external_id": e.external_id or "",
+        "key": e.key,
+        "release": e.external_release or "",
+        "dataset": e.external_scheme or REPORT,
+        "date": recorded or e.date_start,
+        "date_start": e.date_start,
+        "date_end": e.date_end,
+        "precision": e.date_precision,
+        "type": e.event_type,
+        "sub_type": e.sub_type or "",
         **actors,
         "country": where.country or "",
         "iso3": where.iso3 or "",
         "admin1": where.admin1 or "",
         "admin2": where.admin2 or "",
-        "place": location.name if location else "",
-        "latitude": latitude,
-        "longitude": longitude,
-        "geo_precision": geo or "",
-        "fatalities_low": event.fatalities_low,
-        "fatalities_best": event.fatalities_best,
-        "fatalities_high": event.fatalities_high,
-        "certainty": event.certainty,
-        "description": event.description or "",
-        "sources": [source_label(s) for s in event_sources_of(event)],
+        "place": place,
+        "latitude": point[0],
+        "longitude": point[1],
+        "geo_precision": point[2] or "",
+        "fatalities_low": e.fatalities_low,
+        "fatalities_best": e.fatalities_best,
+        "fatalities_high": e.fatalities_high,
+        "certainty": e.certainty,
+        "description": e.description or "",
+        "sources": sources,
     }
 
 
-def event_records(session: Session, query, batch: int = 500) -> Iterator[dict]:
-    """The records of a query's events, read from the database ``batch`` at a time."""
+RECORD_COLUMNS = (Event.id, Event.external_id, Event.key, Event.external_release, Event.external_scheme,
+                  Event.date_start, Event.date_end, Event.date_precision, Event.event_type, Event.sub_type,
+                  Event.location_id, Event.latitude, Event.longitude, Event.coord_precision, Event.fatalities_low,
+                  Event.fatalities_best, Event.fatalities_high, Event.certainty, Event.description, Event.source_id)
+
+
+def event_records(session: Session, query, batch: int = 2000) -> Iterator[dict]:
+    """The records of a query's events, streamed from the database ``batch`` at a time.
+
+    Plain rows, not ORM objects: the events with their place and recorded date
+    in one query, their actors and extra sources in one query per batch, the
+    sources and places' areas read once each.
+    """
+    place = aliased(Location, name="record_place")
+    rows = (query.with_only_columns(*RECORD_COLUMNS, place.name.label("place_name"), place.latitude.label("place_lat"),
+                                    place.longitude.label("place_lon"), place.coord_precision.label("place_geo"),
+                                    DatasetRecord.recorded_date)
+            .outerjoin(place, place.id == Event.location_id)
+            .outerjoin(DatasetRecord, DatasetRecord.event_id == Event.id))
     levels = PlaceLevels(session)
-    for chunk in session.scalars(query.execution_options(yield_per=batch)).partitions():
-        ids = [e.id for e in chunk]
-        levels.prefetch(e.location_id for e in chunk)
-        recorded = dict(session.execute(
-            select(DatasetRecord.event_id, DatasetRecord.recorded_date).where(DatasetRecord.event_id.in_(ids))
-        ).all())
-        for event in chunk:
-            yield event_record(event, recorded.get(event.id), levels)
+    labels: dict[int, str] = {}
+
+    def label(source_id: int) -> str:
+        if source_id not in labels:
+            labels[source_id] = source_label(session.get_one(Source, source_id))
+        return labels[source_id]
+
+    for chunk in session.execute(rows.execution_options(yield_per=batch)).partitions():
+        ids = [r.id for r in chunk]
+        levels.prefetch(r.location_id for r in chunk)
+        actors: dict[int, dict[str, list[str]]] = {}
+        for event_id, role, _, _, name in session.execute(
+                select(EventActor.event_id, EventActor.role, EventActor.position, EventActor.actor_id, Actor.name)
+                .join(Actor, Actor.id == EventActor.actor_id).where(EventActor.event_id.in_(ids))
+                .order_by(EventActor.event_id, EventActor.position, EventActor.actor_id)):
+            column = ROLE_COLUMN.get(role)
+            if column:
+                actors.setdefault(event_id, {c: [] for c in ACTOR_COLUMNS})[column].append(name)
+        linked: dict[int, list[int]] = {}
+        for event_id, source_id in session.execute(
+                select(event_sources.c.event_id, event_sources.c.source_id).where(event_sources.c.event_id.in_(ids))):
+            linked.setdefault(event_id, []).append(source_id)
+        for r in chunk:
+            if r.external_scheme:  # a dataset event: its file, and every other export holding this version
+                sources = sorted({label(i) for i in (r.source_id, *linked.get(r.id, ()))})
+            else:
+                sources = [label(i) for i in linked.get(r.id, ())] or [label(r.source_id)]
+            point = (r.latitude, r.longitude, r.coord_precision) if r.latitude is not None else (
+                r.place_lat, r.place_lon, r.place_geo)
+            yield _record(r, as_date(r.recorded_date), levels(r.location_id), r.place_name or "", point,
+                          actors.get(r.id) or {c: [] for c in ACTOR_COLUMNS}, sources)
+
+
+def as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

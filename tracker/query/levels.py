@@ -61,7 +61,8 @@ class PlaceLevels:
 
     def prefetch(self, ids) -> None:
         """Read the places ``ids`` and all their ancestors not read yet."""
-        wanted = {i for i in ids if i is not None} - self._places.keys()
+        known = self._places
+        wanted = {i for i in ids if i is not None and i not in known}
         for _ in range(DEEPEST):
             if not wanted:
                 return
@@ -70,14 +71,15 @@ class PlaceLevels:
                 .where(Location.id.in_(sorted(wanted)))).all()
             for row in rows:
                 self._places[row[0]] = row
-            wanted = {row[1] for row in rows if row[1] is not None} - self._places.keys()
+            wanted = {row[1] for row in rows if row[1] is not None and row[1] not in known}
 
     def __call__(self, location_id: int | None) -> Levels:
         if location_id is None:
             return NOWHERE
         if (hit := self._found.get(location_id)) is not None:
             return hit
-        self.prefetch([location_id])
+        if location_id not in self._places:
+            self.prefetch([location_id])
         if location_id not in self._places:
             return NOWHERE
         names: dict[str, str] = {}
