@@ -126,8 +126,10 @@ class _Bars:
     """One tqdm bar per stage the core names: counted (done of total, rate, time left) or just named."""
 
     def __init__(self) -> None:
+        from tqdm import tqdm
+
         self.stage: str | None = None
-        self.bar = None
+        self.bar: tqdm | None = None
 
     def __call__(self, p) -> None:
         import os
@@ -155,6 +157,7 @@ class _Bars:
                                 unit_scale=in_bytes, unit_divisor=1024 if in_bytes else 1000, ncols=width,
                                 nrows=height, leave=True, mininterval=0.2)
         bar = self.bar
+        assert bar is not None
         if p.total is not None and bar.total != p.total:
             bar.total = p.total
         bar.n = p.done

@@ -240,8 +240,9 @@ def read_records(info: FileInfo, position: ReadPosition | None = None) -> Iterat
     encoding = "utf-8-sig" if info.encoding == "utf-8" else info.encoding
     with _open_binary(info.path) as raw:
         if position is not None:
-            stored = raw.fileobj if isinstance(raw, gzip.GzipFile) and raw.fileobj is not None else raw
-            position.tell = stored.tell
+            # The bytes of the file as stored: for a .gz, how far into the compressed file the reading is.
+            stored = getattr(raw, "fileobj", None) if isinstance(raw, gzip.GzipFile) else raw
+            position.tell = getattr(stored, "tell", None) or (lambda: 0)
         # Lines end at "\n" only (a "\r\n" stays whole for the CSV reader): line
         # numbers then match what editors, sed and grep -n show, even in files
         # whose fields hold bare carriage returns.
