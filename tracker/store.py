@@ -73,8 +73,9 @@ class Store:
             yield from records(session, query)
 
     # -- loading ----------------------------------------------------------------
-    def load(self, paths: Sequence[str]) -> Results:
-        """Load report files (or a tracker archive into an empty store), all or nothing."""
+    def load(self, paths: Sequence[str], progress=None) -> Results:
+        """Load report files (or a tracker archive into an empty store), all or nothing; places loaded
+        without a point take the gazetteer's (loaded for their countries on first need)."""
         from tracker.geo.geocoding import locate_loaded_places
         from tracker.ingest import archive, reports  # jsonschema is only needed when loading
 
@@ -85,7 +86,7 @@ class Store:
                     results.append(archive.restore_archive(session, path))
                 else:
                     results.append(reports.load_report(session, path))
-            locate_loaded_places(session, results)  # points from the gazetteer, when one is loaded
+            locate_loaded_places(session, results, progress)  # points from the gazetteer
             self._control_after_load(session, results)  # derived and map spans for what changed
             return Results(results)
 
@@ -211,6 +212,9 @@ class Store:
         from tracker.geo.radius import add_distances, resolve_center
 
         center = None
+        if filters.get("near") is not None:
+            self._gazetteer_for(filters["near"], filters.get("country"), filters.pop("progress", None))
+        filters.pop("progress", None)
         with self.session() as session:
             if filters.get("near") is not None:
                 filters["near"] = center = resolve_center(session, filters["near"])
@@ -369,12 +373,37 @@ class Store:
 
         return OfflineGazetteer(self.engine)
 
+    def _gazetteer_for(self, near, country: str | None, progress) -> None:
+        """A --near centre named neither in the store nor as LAT,LON comes from the gazetteer: load it first."""
+        from tracker.geo.points import parse_point
+        from tracker.names.resolve import location_ids_named
+
+        if not isinstance(near, str) or parse_point(near) is not None or near.strip().startswith("#"):
+            return
+        with self.session() as session:
+            if location_ids_named(session, [near]):
+                return
+        self.ensure_gazetteer([country] if country else (), progress)
+
+    def ensure_gazetteer(self, countries: Sequence[str] = (), progress=None):
+        """Load the offline gazetteer for ``countries`` (all, when none) unless it already holds them."""
+        from tracker.geo import gazetteer
+
+        with self.session() as session:
+            if (gazetteer.is_loaded(session) if not countries
+                    else all(gazetteer.is_loaded(session, c) for c in countries)):
+                return None
+        with self.session(writer=True) as session:
+            return gazetteer.ensure_gazetteer(session, countries, progress)
+
     def geocode(self, name: str, country: str | None = None, admin: str | None = None, limit: int = 10,
-                online=None, min_delay_seconds: float = 1.0) -> Answer:
+                online=None, min_delay_seconds: float = 1.0, progress=None) -> Answer:
         """Gazetteer candidates for a name with their scores; ``online`` (a geopy geocoder) is asked,
-        rate-limited and cached, only when the gazetteer has no decisive answer."""
+        rate-limited and cached, only when the gazetteer has no decisive answer. The first geocode
+        loads the gazetteer (of ``country``, or of every country)."""
         from tracker.geo import geocoding
 
+        self.ensure_gazetteer([country] if country else (), progress)
         with self.session(writer=online is not None) as session:
             asker = geocoding.OnlineGeocoder(online, min_delay_seconds=min_delay_seconds) if online is not None else None
             found = geocoding.geocode(session, name, country, admin, limit, asker)
@@ -396,6 +425,7 @@ class Store:
         """Who held the places within ``radius_km`` of ``near`` (a place or "LAT,LON") at a date."""
         from tracker.geo.radius import who_held_near
 
+        self._gazetteer_for(near, None, None)
         with self.session() as session:
             center, records = who_held_near(session, near, radius_km, at, horizon=horizon)
             places = list(dict.fromkeys(r["asked"] for r in records))

@@ -23,13 +23,19 @@ def geocode(context, name, country, admin, limit, online, user_agent, geocoder, 
 
     Spellings and transliterations meet (Derna, Darnah, Darna, درنة). The first
     line names the place that fits best, or says that the name is ambiguous.
+    The first geocode loads the gazetteer (of --country, or of every country).
     Nothing is sent online unless --online is given.
 
     Example: tracker geocode Darnah --country LY
     """
     geocoder = context.geocoder(online, user_agent, geocoder, geocoder_domain, geocoder_key)
-    emit(context.store().geocode(name, country, admin, limit, online=geocoder,
-                                 min_delay_seconds=context.online_min_delay), fmt)
+    progress = progress_renderer()  # the first geocode loads the gazetteer
+    try:
+        found = context.store().geocode(name, country, admin, limit, online=geocoder,
+                                        min_delay_seconds=context.online_min_delay, progress=progress)
+    finally:
+        end_progress(progress)
+    emit(found, fmt)
 
 
 @cli.group()

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from tracker.cli.render import catch_errors, report
+from tracker.cli.render import catch_errors, end_progress, progress_renderer, report
 from tracker.cli.root import cli, pass_context
 
 
@@ -22,7 +22,12 @@ def load(context, files):
 
     Example: tracker load seeds/derna-2015.yaml
     """
-    report(context.store().load(list(files)))
+    progress = progress_renderer()  # places without a point may load the gazetteer of their country
+    try:
+        results = context.store().load(list(files), progress=progress)
+    finally:
+        end_progress(progress)
+    report(results)
 
 
 @cli.command()

