@@ -136,13 +136,15 @@ class Store:
         with self.session(writer=True) as session:
             return import_control(session, paths, mapping=mapping, date=date, series=series, progress=progress)
 
-    def changes(self, start, end, country: str | None = None, actor: str | None = None) -> Answer:
-        """Places whose holder changed between two dates, with the evidence (tracker.query.changes)."""
+    def changes(self, start, end, country: str | None = None, actor: str | None = None, **within) -> Answer:
+        """Places whose holder changed between two dates, with the evidence (tracker.query.changes);
+        ``admin1``, ``admin2`` and ``place`` narrow the places as ``country`` does."""
         from tracker.query.changes import changes
 
         with self.session() as session:
-            records = changes(session, start, end, country=country, actor=actor)
-        return answer(f"{len(records)} change(s) of hands from {start} to {end}", records, CHANGE_COLUMNS)
+            records = changes(session, start, end, country=country, actor=actor, **within)
+        return answer(f"{len(records)} change(s) of hands from {start} to {end}", records, CHANGE_COLUMNS,
+                      noun="changes")
 
     def check(self) -> Answer:
         """The consistency findings on control (tracker.query.checks); the verdict is ``errors`` or ``ok``."""

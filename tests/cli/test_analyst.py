@@ -244,3 +244,20 @@ def test_tables_fit_the_terminal_and_wide_shows_everything(seeded_run):
                                     env={"COLUMNS": "80"})
     assert "ISIS headquarters, Derna" in wide.stdout and "not shown" not in wide.stdout
     assert max(len(line) for line in wide.stdout.splitlines()) > 80
+
+
+@needs_acled
+def test_changes_narrowed_to_an_admin1(run):
+    _ok(run("load", str(SEED)))
+    for path in (JULY, AUGUST):
+        _ok(run("import", "acled", str(path)))
+    everywhere = json.loads(_ok(run("changes", "--from", "2015-06-01", "--to", "2015-08-31", "--country", "Libya",
+                                    "--format", "json")).stdout)
+    darnah = json.loads(_ok(run("changes", "--from", "2015-06-01", "--to", "2015-08-31", "--admin1", "Darnah",
+                                "--format", "json")).stdout)
+    places = {p["name"]: p["admin1"] for p in json.loads(_ok(run("places", "--country", "Libya",
+                                                               "--format", "json")).stdout)}
+    assert darnah == [c for c in everywhere if places[c["place"]] == "Darnah" or c["place"] == "Darnah"]
+    assert {c["place"] for c in darnah} >= {"Derna", "central Derna"} and len(darnah) < len(everywhere)
+    typo = run("changes", "--from", "2015-06-01", "--to", "2015-08-31", "--admin1", "Darnh")
+    assert (typo.exit_code, typo.stderr.strip()) == (1, "Error: no admin1 named 'Darnh' (did you mean: Darnah; Dakar?)")

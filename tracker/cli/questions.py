@@ -84,17 +84,22 @@ def timeline(context, name, fmt):
 @cli.command()
 @click.option("--from", "start", type=FUZZY_DATE, required=True, help="The window's first date.")
 @click.option("--to", "end", type=FUZZY_DATE, required=True, help="The window's last date (inclusive).")
-@click.option("--country", metavar="COUNTRY", help="Only places in this country (ISO code or name: LY, Libya).")
+@click.option("--country", metavar="COUNTRY", help="Only places in this country (name or ISO code: Libya, LY).")
+@click.option("--admin1", metavar="AREA", help="Only places in this first-level area.")
+@click.option("--admin2", metavar="AREA", help="Only places in this second-level area.")
+@click.option("--place", help="Only this place and the places inside it.")
 @click.option("--actor", help="Only changes in which this actor gained or lost a place.")
 @format_option(coordinates=True)
 @pass_context
 @catch_errors
-def changes(context, start, end, country, actor, fmt):
+def changes(context, start, end, country, admin1, admin2, place, actor, fmt):
     """Every place whose holder changed in a window: from whom, to whom, when, and the evidence.
 
     Example: tracker changes --from 2015-06-01 --to 2015-06-30 --country Libya
     """
-    emit(context.store().changes(start, end, country=country, actor=actor), fmt)
+    check_window(start, end)
+    within = {k: v for k, v in (("admin1", admin1), ("admin2", admin2), ("place", place)) if v}
+    emit(context.store().changes(start, end, country=country, actor=actor, **within), fmt)
 
 
 @cli.command()

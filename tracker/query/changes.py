@@ -27,7 +27,7 @@ from tracker.control.spans import SOURCE_COLUMNS, SPAN_PERIOD_COLUMNS, SourceVie
 from tracker.errors import BadWindow, TrackerError
 from tracker.model.dates import FuzzyDate, parse_fuzzy_date
 from tracker.model.entities import Actor, ControlSpan, Event, Location, Source, control_sources
-from tracker.names.resolve import find_actor, find_place
+from tracker.names.resolve import descendant_ids, find_actor, find_place
 
 WIDEST = dt.timedelta(days=400)
 CHUNK = 500
@@ -62,14 +62,10 @@ def _query(begun, ended):
 
 
 def country_code(session: Session, country: str) -> str:
-    """``LY``, ``ly`` or a country's name (``Libya``) -> ``LY``."""
-    text = country.strip()
-    if len(text) == 2 and text.isalpha():
-        return text.upper()
-    place = find_place(session, text)
-    if not place.country_code:
-        raise TrackerError(f"{place.name!r} has no country code: give the ISO code (e.g. LY)")
-    return place.country_code
+    """``LY``, ``LBY``, ``ly`` or a country's name in any spelling (``Libya``) -> ``LY``."""
+    from tracker.query.filters import country_code as code_of
+
+    return code_of(country)
 
 
 def _starts_overlap(a_min, a_max, b_min, b_max) -> bool:
@@ -96,12 +92,25 @@ def _evidence(spans: list[_Span], attr: str) -> list[str]:
     return out
 
 
-def changes(session: Session, start, end, country: str | None = None, actor=None) -> list[dict]:
-    """Every place whose holder changed between ``start`` and ``end`` (fuzzy dates), with the evidence."""
+def changes(session: Session, start, end, country: str | None = None, actor=None, admin1: str | None = None,
+            admin2: str | None = None, place=None) -> list[dict]:
+    """Every place whose holder changed between ``start`` and ``end`` (fuzzy dates), with the evidence;
+    ``country``, ``admin1``, ``admin2`` and ``place`` keep the places inside them (tracker.query.filters)."""
+    from tracker.query.filters import find_area
+
     first, last = parse_fuzzy_date(start).earliest, parse_fuzzy_date(end).latest
     if last < first:
         raise BadWindow(start, end)
     code = country_code(session, country) if country else None
+    within: list[int] | None = None
+    for level, name in (("admin1", admin1), ("admin2", admin2)):
+        if name:
+            ids = descendant_ids(session, find_area(session, level, name, code).id)
+            within = ids if within is None else [i for i in within if i in set(ids)]
+    if place is not None:
+        found = place if not isinstance(place, str) else find_place(session, place, country=code)
+        ids = descendant_ids(session, found.id)
+        within = ids if within is None else [i for i in within if i in set(ids)]
     actor_id = None
     if actor is not None:
         actor_id = (actor if not isinstance(actor, str) else find_actor(session, actor)).id
@@ -110,6 +119,8 @@ def changes(session: Session, start, end, country: str | None = None, actor=None
     base = _query(begun, ended)
     if code:
         base = base.where(Location.country_code == code)
+    if within is not None:
+        base = base.where(ControlSpan.location_id.in_(within))
     conn = session.connection()
     starting = [_Span(*r) for r in conn.execute(base.where(
         ControlSpan.start_min.is_not(None), ControlSpan.start_min >= first - WIDEST,
