@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from tracker.control.spans import SOURCE_COLUMNS, SPAN_PERIOD_COLUMNS, SourceView, SpanPeriod, period_text, source_label
-from tracker.errors import BadWindow, TrackerError
+from tracker.errors import BadWindow
 from tracker.model.dates import FuzzyDate, parse_fuzzy_date
 from tracker.model.entities import Actor, ControlSpan, Event, Location, Source, control_sources
 from tracker.names.resolve import descendant_ids, find_actor, find_place
