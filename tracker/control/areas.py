@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import and_, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from tracker.model.entities import (
@@ -93,7 +94,11 @@ def snapshots_by_series(session: Session, series: Iterable[str] | None = None) -
     return out
 
 
-def _runs(series: str, n: int, shown: dict[int, dict[tuple[int, str], tuple]]) -> list[Run]:
+# What a run needs of an area shown on a snapshot: its label, and the certainty and hedge the label gives.
+Shown = tuple[str | None, str, str | None]
+
+
+def _runs(series: str, n: int, shown: dict[int, dict[tuple[int, str], Shown]]) -> list[Run]:
     """Run-length over snapshot indexes: ``shown[i]`` maps (actor, status) to (label, certainty, hedge)."""
     by_pair: dict[tuple[int, str], list[int]] = {}
     for i in sorted(shown):
@@ -102,14 +107,15 @@ def _runs(series: str, n: int, shown: dict[int, dict[tuple[int, str], tuple]]) -
     runs = []
     for (actor_id, status), idx in by_pair.items():
         start = prev = idx[0]
-        for i in idx[1:] + [None]:
-            if i is not None and i == prev + 1:
-                prev = i
+        following: list[int | None] = [*idx[1:], None]
+        for nxt in following:
+            if nxt is not None and nxt == prev + 1:
+                prev = nxt
                 continue
             label, certainty, hedge = shown[start][(actor_id, status)]
             runs.append(Run(series, actor_id, status, start, prev, label, certainty=certainty, hedge=hedge))
-            if i is not None:
-                start = prev = i
+            if nxt is not None:
+                start = prev = nxt
     runs.sort(key=lambda r: (r.first, r.actor_id, r.status))
     starting: dict[int, list[str | None]] = {}
     for r in runs:
@@ -159,7 +165,8 @@ def label_dates(label: str | None, shown_on: dt.date) -> tuple[dt.date, dt.date]
     return min(days), max(days)
 
 
-def _narrowed(lo: dt.date | None, hi: dt.date, dated: tuple[dt.date, dt.date] | None):
+def _narrowed(lo: dt.date | None, hi: dt.date,
+              dated: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date] | None:
     """The window ``lo``..``hi`` (``lo`` None: open) cut to a label's days; None when they miss it."""
     if dated is None:
         return None
@@ -175,27 +182,32 @@ def span_values(run: Run, snaps: list[Snap]) -> dict:
     window when it falls inside it, and is ignored when it does not.
     """
     first, last = snaps[run.first], snaps[run.last]
+    start_min: dt.date | None
+    start_max: dt.date = first.taken_on
+    start_precision: str | None
     if run.first == 0:
-        start = {"start_min": None, "start_max": first.taken_on, "start_precision": None}
+        start_min, start_precision = None, None
     else:
-        lo = snaps[run.first - 1].taken_on + dt.timedelta(days=1)
-        start = {"start_min": lo, "start_max": first.taken_on,
-                 "start_precision": "day" if lo == first.taken_on else "range"}
+        start_min = snaps[run.first - 1].taken_on + dt.timedelta(days=1)
+        start_precision = "day" if start_min == first.taken_on else "range"
     dated = label_dates(run.label, first.taken_on)
-    narrowed = _narrowed(start["start_min"], first.taken_on, dated)
+    narrowed = _narrowed(start_min, first.taken_on, dated)
     if narrowed is not None:
-        lo, hi = narrowed
-        start = {"start_min": lo, "start_max": hi, "start_precision": "day" if lo == hi else "range"}
+        start_min, start_max = narrowed
+        start_precision = "day" if start_min == start_max else "range"
     else:
         dated = None
+    start: dict[str, dt.date | str | None] = {"start_min": start_min, "start_max": start_max, "start_precision": start_precision}
+    end: dict[str, dt.date | str | None]
     if run.last == len(snaps) - 1:
         end = {"end_min": None, "end_max": None, "end_precision": None}
     else:
         lo, hi = last.taken_on + dt.timedelta(days=1), snaps[run.last + 1].taken_on
         # It ended when what followed began: narrowed by the followers' label dates, when they all have one.
         after = [label_dates(label, hi) for label in run.next_labels]
-        if after and None not in after:
-            lo, hi = _narrowed(lo, hi, (min(a[0] for a in after), max(a[1] for a in after))) or (lo, hi)
+        dated_after = [a for a in after if a is not None]
+        if after and len(dated_after) == len(after):
+            lo, hi = _narrowed(lo, hi, (min(a[0] for a in dated_after), max(a[1] for a in dated_after))) or (lo, hi)
         end = {"end_min": lo, "end_max": hi, "end_precision": "day" if lo == hi else "range"}
     shown = run.last - run.first + 1
     where = f"on {first.taken_on}" if shown == 1 else f"on {shown} snapshots {first.taken_on}..{last.taken_on}"
@@ -228,16 +240,16 @@ def _area_rows(session: Session, series: str, lat: float | None = None, lon: flo
 def _links(session: Session, area_ids: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     for chunk in _chunks(area_ids):
-        for area_id, snapshot_id in session.execute(
+        for link in session.execute(
                 select(control_area_snapshots.c.area_id, control_area_snapshots.c.snapshot_id)
                 .where(control_area_snapshots.c.area_id.in_(chunk))):
-            out.setdefault(area_id, []).append(snapshot_id)
+            out.setdefault(link.area_id, []).append(link.snapshot_id)
     return out
 
 
 def point_runs(session: Session, lat: float, lon: float, location_id: int | None = None) -> list[tuple[Run, list[Snap]]]:
     """The runs of every series at one point (and, if given, the place's own snapshot claims)."""
-    out = []
+    out: list[tuple[Run, list[Snap]]] = []
     for series, snaps in snapshots_by_series(session).items():
         index = {s.id: i for i, s in enumerate(snaps)}
         rows = _area_rows(session, series, lat, lon, [location_id] if location_id else None)
@@ -246,7 +258,7 @@ def point_runs(session: Session, lat: float, lon: float, location_id: int | None
         containing = [r for r in rows if (r.location_id is not None and r.location_id == location_id)
                       or (r.geometry is not None and _contains(r, lat, lon))]
         links = _links(session, [r.id for r in containing])
-        shown: dict[int, dict[tuple[int, str], str | None]] = {}
+        shown: dict[int, dict[tuple[int, str], Shown]] = {}
         for r in containing:
             for snapshot_id in links.get(r.id, []):
                 shown.setdefault(index[snapshot_id], {}).setdefault((r.actor_id, r.status), _shown(r))
@@ -254,7 +266,7 @@ def point_runs(session: Session, lat: float, lon: float, location_id: int | None
     return out
 
 
-def _shown(row) -> tuple:
+def _shown(row) -> Shown:
     """What a run needs of an area: its label, and the certainty and hedge the label gives."""
     return row.label, row.certainty, row.hedge
 
@@ -316,6 +328,8 @@ def claims_for_unmapped_place(session: Session, place: Location, first: dt.date,
     """Map claims for a place whose map spans were not written yet (added after the import)."""
     from tracker.control.spans import PlaceRef
 
+    if place.latitude is None or place.longitude is None:
+        return []  # no point, so no map area contains it
     has_areas = session.execute(select(ControlArea.id).limit(1)).first()
     if has_areas is None:
         return []
@@ -331,6 +345,8 @@ def views_for_unmapped_place(session: Session, place: Location) -> list:
     """The map spans of a place whose map spans were not written yet (none when they were)."""
     from tracker.control.spans import PlaceRef
 
+    if place.latitude is None or place.longitude is None:
+        return []  # no point, so no map area contains it
     if session.execute(select(ControlArea.id).limit(1)).first() is None:
         return []
     written = session.execute(select(ControlSpan.id).where(
@@ -377,7 +393,7 @@ def materialize(session: Session, series: Iterable[str] | None = None,
         polygons = [r for r in rows if r.geometry is not None]
         owned = [r for r in rows if r.location_id is not None]
         places = _places_for(session, polygons, scope) if polygons else []
-        shown: dict[int, dict[int, dict[tuple[int, str], str | None]]] = {}
+        shown: dict[int, dict[int, dict[tuple[int, str], Shown]]] = {}
         links = _links(session, [r.id for r in rows])
         if places and polygons:
             tree = STRtree([shape_of(r.shape_hash, r.geometry) for r in polygons])
@@ -424,7 +440,7 @@ def _places_for(session: Session, polygons, scope: list[int] | None) -> list:
         Location.latitude.is_not(None), Location.longitude.is_not(None),
         Location.latitude.between(min_lat, max_lat), Location.longitude.between(min_lon, max_lon))
     if scope is not None:
-        out = []
+        out: list[Row[int, float | None, float | None]] = []
         for chunk in _chunks(scope):
             out.extend(session.execute(query.where(Location.id.in_(chunk))).all())
         return out
