@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
@@ -130,25 +131,23 @@ def load_transfer_events(session: Session, location_ids: Iterable[int] | None = 
             Event.date_precision, Event.certainty, Event.source_id, Event.event_type, Event.sub_type,
             Event.description)
     base = select(*cols).where(Event.location_id.is_not(None), _transfer_filter())
-    rows = []
     if location_ids is not None:
-        for chunk in _chunks(sorted(set(location_ids))):
-            rows.extend(session.execute(base.where(Event.location_id.in_(chunk))).all())
+        rows = [r for chunk in _chunks(sorted(set(location_ids)))
+                for r in session.execute(base.where(Event.location_id.in_(chunk))).all()]
     elif event_ids is not None:
-        for chunk in _chunks(sorted(set(event_ids))):
-            rows.extend(session.execute(base.where(Event.id.in_(chunk))).all())
+        rows = [r for chunk in _chunks(sorted(set(event_ids)))
+                for r in session.execute(base.where(Event.id.in_(chunk))).all()]
     else:
-        rows = session.execute(base).all()
-    rows = [r for r in rows if transfer_kind(r.event_type, r.sub_type)]
-    if not rows:
+        rows = list(session.execute(base).all())
+    found = [(r, kind) for r in rows if (kind := transfer_kind(r.event_type, r.sub_type))]
+    if not found:
         return []
-    ids = [r.id for r in rows]
+    ids = [r.id for r, _ in found]
     participants = _participants(session, ids)
-    place_names = _place_names(session, {r.location_id for r in rows})
+    place_names = _place_names(session, {r.location_id for r, _ in found})
     sources = _event_sources(session, ids)
     out = []
-    for r in rows:
-        kind = transfer_kind(r.event_type, r.sub_type)
+    for r, kind in found:
         parts = participants.get(r.id, [])
         names = place_names.get(r.location_id, [])
         decision = decide(kind, parts, r.description, r.certainty, names)
@@ -165,13 +164,11 @@ def load_transfer_events(session: Session, location_ids: Iterable[int] | None = 
 
 
 def _participants(session: Session, event_ids: list[int]) -> dict[int, list[Participant]]:
-    rows = []
-    for chunk in _chunks(event_ids):
-        rows.extend(session.execute(
-            select(EventActor.event_id, EventActor.actor_id, EventActor.role, EventActor.position, Actor.name, Actor.kind)
-            .join(Actor, Actor.id == EventActor.actor_id)
-            .where(EventActor.event_id.in_(chunk))
-        ).all())
+    rows = [row for chunk in _chunks(event_ids) for row in session.execute(
+        select(EventActor.event_id, EventActor.actor_id, EventActor.role, EventActor.position, Actor.name, Actor.kind)
+        .join(Actor, Actor.id == EventActor.actor_id)
+        .where(EventActor.event_id.in_(chunk))
+    ).all()]
     actor_ids = sorted({r.actor_id for r in rows})
     aliases: dict[int, list[str]] = {}
     relatives: dict[int, list[str]] = {}
@@ -224,9 +221,9 @@ def _place_names(session: Session, location_ids: set[int]) -> dict[int, list[str
 def _event_sources(session: Session, event_ids: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     for chunk in _chunks(event_ids):
-        for eid, sid in session.execute(
+        for link in session.execute(
                 select(event_sources.c.event_id, event_sources.c.source_id).where(event_sources.c.event_id.in_(chunk))):
-            out.setdefault(eid, []).append(sid)
+            out.setdefault(link.event_id, []).append(link.source_id)
     return {k: sorted(v) for k, v in out.items()}
 
 
@@ -293,10 +290,11 @@ def _chain(events: list[TransferEvent], anchored: set[tuple[int, int]]) -> tuple
                 basis=f"{t.basis}; the notes say the gain did not last ({_quoted(e.ground.phrases)}): "
                       f"the span ends {'the next day' if ends_next_day else 'the same day'}")
         back = lead(e.participants, e.ground.returned_side) if e.ground.returned_side else None
-        if back is None or (current is not None and current[0] == back.actor_id):
-            if back is not None:
-                _confirm(current[1], e)  # the notes say the holder came back
+        if back is None:
             continue  # the holder before the raid (if any) holds on
+        if current is not None and current[0] == back.actor_id:
+            _confirm(current[1], e)  # the notes say the holder came back
+            continue  # and holds on
         if current is not None:
             _close(current[1], e)
         returned = WantedSpan(e.source_id, f"derived/{e.id}/return", {
@@ -335,7 +333,8 @@ def _close(span: WantedSpan | None, e: TransferEvent) -> None:
         span.values.update(end_min=e.date_start, end_max=e.date_end, end_precision=e.date_precision, ended_by_id=e.id)
 
 
-def redundant_transfers(events: list[TransferEvent], anchored: set[tuple[int, int]] = frozenset()) -> list[TransferEvent]:
+def redundant_transfers(events: list[TransferEvent],
+                        anchored: AbstractSet[tuple[int, int]] = frozenset()) -> list[TransferEvent]:
     """Transfer events whose gainer already held the place by the chain of earlier events."""
     out = []
     by_place: dict[int, list[TransferEvent]] = {}
@@ -389,9 +388,10 @@ def derive_for_sources(session: Session, source_ids: Iterable[int]) -> DeriveRes
 
 def places_of_actor(session: Session, actor_id: int) -> set[int]:
     """Where an actor takes part in a transfer event or holds a derived span (what a merge re-derives)."""
-    places = set(session.scalars(
+    places = {lid for lid in session.scalars(
         select(Event.location_id).join(EventActor, EventActor.event_id == Event.id)
-        .where(EventActor.actor_id == actor_id, Event.location_id.is_not(None), _transfer_filter()).distinct()))
+        .where(EventActor.actor_id == actor_id, Event.location_id.is_not(None), _transfer_filter()).distinct())
+        if lid is not None}  # none is: the query asks for events with a place
     places |= set(session.scalars(select(ControlSpan.location_id).where(
         ControlSpan.actor_id == actor_id, ControlSpan.origin == ORIGIN).distinct()))
     return places
