@@ -40,10 +40,12 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
@@ -70,6 +72,9 @@ from tracker.names.matching import ActorMap, IdSource, PlaceMap, Unresolvable
 from tracker.names.normalize import normalize_name
 from tracker.progress import Progress, ProgressCallback
 from tracker.results import Result
+
+if TYPE_CHECKING:
+    from _csv import Writer
 
 BATCH_SIZE = 5000
 SQLITE_CACHE_KB = 32768  # SQLite's page cache during an import: the indexes being extended stay in memory
@@ -302,8 +307,8 @@ class _Importer:
         self.write = BulkWriter(conn)
         self.seen = _Seen()
         self.seen_keys: set[str] = set()  # identities of this file that do not stand (no event id)
-        self.rejects_writer = None
-        self.rejects_file = None
+        self.rejects_writer: Writer | None = None
+        self.rejects_file: TextIO | None = None
         self.header: list[str] = []
         self.countries: set[str] = set()
         self.first_day: dt.date | None = None
@@ -353,7 +358,7 @@ class _Importer:
                 self.conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
         self.result.new_actors, self.result.new_places = self.actors.created, self.places.created
         self.result.release = self.release if any(r is not None for r in self.releases) else None
-        self.result.export_day = moment(self.export_stamp).date() if self.export_stamp is not None else None
+        self.result.export_day = exported.date() if (exported := moment(self.export_stamp)) is not None else None
         self.result.seconds = time.perf_counter() - started
         return self.result
 
@@ -386,12 +391,13 @@ class _Importer:
         title = f"{self.dataset.label} export {name}"
         notes = (f"{self.dataset.label} export file {name} (SHA-256 {self.info.sha256}), imported on "
                  f"{self.now.date().isoformat()}; read as {self.info.encoding}.")
-        new_id = self.conn.execute(insert(table).values(
+        inserted = self.conn.execute(insert(table).values(
             key=key, kind="dataset", title=title[:500], publisher=self.dataset.publisher, url=self.dataset.url,
             file_name=str(self.file)[:500], content_hash=self.info.sha256, notes=notes, loaded_at=self.now,
             export_stamp=self.export_stamp,
-        )).inserted_primary_key[0]
-        return new_id, key, title
+        )).inserted_primary_key
+        assert inserted is not None  # a single-row INSERT has the key it gave
+        return inserted[0], key, title
 
     def _settle_source(self) -> None:
         """Record the clock and release the rows settled (a scan may have found them)."""
@@ -411,6 +417,7 @@ class _Importer:
         if self.scanned is None:
             years: Counter = Counter()
             latest = None
+            assert self.binding is not None  # bound to the header before any row is read
             day = self.binding.day
             width = len(self.header)
             records = read_records(self.info)
@@ -446,6 +453,7 @@ class _Importer:
         if self.export_stamp is None:
             latest = self._scan()[1]
             clock = day_stamp(latest or self.now.date())
+            assert self.binding is not None  # bound to the header before any row is read
             if self.binding.has_stamps:
                 return clock  # a row without its timestamp in a file of timestamps: the file's latest day
             self.export_stamp = clock
@@ -620,7 +628,8 @@ class _Importer:
                "LEFT JOIN sources s ON s.id = v.source_id WHERE v.change = 'version' AND v.event_id")
         for i in range(0, len(event_ids), 5000):
             chunk = event_ids[i:i + 5000]
-            rows = self.conn.exec_driver_sql(
+            # (event id, stamp, export stamp, content hash)
+            rows: Iterable[tuple[int, int, int | None, str]] = self.conn.exec_driver_sql(
                 sql + (f" IN ({', '.join([p] * len(chunk))})" if self.write.sqlite else " = ANY(%s)"),
                 tuple(chunk) if self.write.sqlite else (chunk,))
             for eid, stamp, export, digest in rows:
@@ -631,7 +640,7 @@ class _Importer:
     def _match(self, base: str, row: DatasetRow, lives: list[_Live], gones: list[_Gone], plan: _Plan):
         """(the stored identity this row is a version of, or None; the row's key; an identity conflict?)."""
         live_keys = {x.key for x in lives}
-        candidates = [*lives, *[g for g in gones if g.key not in live_keys]]
+        candidates: list[_Live | _Gone] = [*lives, *[g for g in gones if g.key not in live_keys]]
         if not candidates:
             return None, base, False
         candidates.sort(key=lambda c: c.key != base)
@@ -726,6 +735,7 @@ class _Importer:
         if older_live:
             known = self._history_of([m.event_id for m, _, _ in older_live])
             for match, p, version in older_live:
+                assert match.version is not None  # is_newer(v, None) holds: an older version is older than one
                 if version in known.get(match.event_id, ()):
                     result.unchanged += 1
                 else:
@@ -910,7 +920,7 @@ class _Importer:
                                     ("location_sources", "location_id", self.used_places)):
             if not used:
                 continue
-            have = set(self.conn.exec_driver_sql(
+            have: set[int] = set(self.conn.exec_driver_sql(
                 f"SELECT {column} FROM {table} WHERE source_id = {p}", (self.source_id,)).scalars())
             self.write(table, [(i, self.source_id) for i in sorted(used - have)])
 
@@ -922,7 +932,7 @@ class _Importer:
         their precision), the id scopes its rows are in. Only events older than
         the export are candidates: a newer event is no evidence against.
         """
-        if self.first_day is None:
+        if self.first_day is None or self.last_day is None:  # (set together, by the first row)
             return
         clock = self.export_stamp if self.export_stamp is not None else self.max_stamp
         if clock is None:
@@ -933,7 +943,8 @@ class _Importer:
         for release in sorted(self.releases, key=lambda r: r or ""):
             scope = "e.external_release IS NULL" if release is None else f"e.external_release = {p}"
             params = (self.scheme,) + (() if release is None else (release,)) + (w.day(self.first_day), w.day(self.last_day))
-            rows = self.conn.exec_driver_sql(
+            # (event id, key, stamp, export stamp, content hash, country): imported events, each with its key
+            rows: Iterable[tuple[int, str, int, int | None, str, str | None]] = self.conn.exec_driver_sql(
                 "SELECT e.id, e.external_key, r.stamp, s.export_stamp, r.content_hash, r.country FROM events e "
                 "JOIN dataset_records r ON r.event_id = e.id JOIN sources s ON s.id = e.source_id "
                 f"WHERE e.external_scheme = {p} AND {scope} AND r.recorded_date >= {p} AND r.recorded_date <= {p} "
@@ -955,7 +966,7 @@ class _Importer:
     def _record_coverage(self, clock: int, countries: set[str]) -> None:
         """Keep what this pruning export covers, so that older exports imported later cannot bring back what it lacks."""
         c = DatasetCoverage.__table__
-        have = set(self.conn.execute(select(c.c.external_release).where(c.c.source_id == self.source_id)).scalars())
+        have: set[str | None] = set(self.conn.execute(select(c.c.external_release).where(c.c.source_id == self.source_id)).scalars())
         rows = [{"source_id": self.source_id, "external_scheme": self.scheme, "external_release": release,
                  "first_date": self.first_day, "last_date": self.last_day,
                  "countries": json.dumps(sorted(countries), ensure_ascii=False), "stamp": clock}

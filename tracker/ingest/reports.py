@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
@@ -46,6 +46,8 @@ from tracker.names.resolve import actor_candidates, actor_ids_named, ancestors, 
 from tracker.results import Result
 
 FORMAT = "tracker-report/1"
+# The keyed records a report writes (each has its source and its key within it).
+_Keyed = TypeVar("_Keyed", ActorRelation, Event, ControlSpan, Assessment)
 
 
 @lru_cache(maxsize=1)
@@ -248,6 +250,7 @@ class _Loader:
             return local[next(iter(mine))]
         if len(mine) > 1:
             raise self.doc.error(path, f"{what} name {ref!r} is ambiguous in this report: ids {', '.join(sorted(mine))}")
+        model: type[Actor] | type[Location]
         if what == "actor":
             ids = actor_ids_named(self.session, [ref])
             model, candidates = Actor, actor_candidates
@@ -283,7 +286,7 @@ class _Loader:
             # alias); the attributes the report states are taken as the latest word.
             values = {k: item[k] for k in ("kind", "country", "description") if k in item}
             if ids:
-                actor = self.session.get(Actor, ids.pop())
+                actor = self.session.get_one(Actor, ids.pop())
                 if _assign(actor, values):
                     self.counts.bump("actors", "updated")
             else:
@@ -299,7 +302,7 @@ class _Loader:
 
     def _aliases(self, record, names: list[str], alias_model, fk: str) -> None:
         have = {a.normalized: a for a in record.aliases} if record.id is not None else {}
-        wanted = {}
+        wanted: dict[str, str] = {}
         for n in names:
             wanted.setdefault(normalize_name(n), n)
         for key, name in wanted.items():
@@ -341,7 +344,7 @@ class _Loader:
         if ids and (parent is not None or country):
             narrowed = set()
             for pid in ids:
-                p = self.session.get(Location, pid)
+                p = self.session.get_one(Location, pid)
                 if parent is not None and p.parent_id not in (None, parent.id):
                     continue
                 if country and p.country_code not in (None, country):
@@ -362,7 +365,7 @@ class _Loader:
                           coord_precision=coords.get("precision", "exact"),
                           coord_source=None)  # the report's own point (none from the gazetteer)
         if ids:
-            place = self.session.get(Location, ids.pop())
+            place = self.session.get_one(Location, ids.pop())
             if parent is not None and (parent.id == place.id or place in ancestors(parent)):
                 raise self.doc.error(path + ("parent",), f"{item['parent']!r} lies inside {item['name']!r}: a cycle")
             if _assign(place, values):
@@ -379,7 +382,7 @@ class _Loader:
             self.place_names.setdefault(normalize_name(n), set()).add(item["id"])
 
     # -- keyed records -------------------------------------------------------------
-    def _existing(self, model) -> dict[str, Any]:
+    def _existing(self, model: type[_Keyed]) -> dict[str, _Keyed]:
         rows = self.session.scalars(select(model).where(model.source_id == self.source.id))
         return {r.key: r for r in rows}
 
@@ -440,6 +443,7 @@ class _Loader:
         for i, item in enumerate(self.data.get("events", [])):
             path = ("events", i)
             date = _date(self.doc, path + ("date",), item["date"])
+            assert date is not None  # the schema requires an event's date
             place = self.place_ref(path + ("place",), item["place"]) if item.get("place") else None
             fat = item.get("fatalities")
             if isinstance(fat, int):
@@ -458,7 +462,7 @@ class _Loader:
                 "description": item.get("description"), "quote": item.get("quote"),
             }
             event, state = self._upsert("events", Event, existing, item["id"], values)
-            wanted = []
+            wanted: list[tuple[int, str, int]] = []
             for j, p in enumerate(item.get("actors", [])):
                 actor = self.actor_ref(path + ("actors", j, "actor"), p["actor"])
                 if (actor.id, p["role"]) in {(a, r) for a, r, _ in wanted}:
