@@ -7,7 +7,12 @@ module per group: database, loading, questions, records, imports, geography.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 
 class Context:
@@ -16,11 +21,11 @@ class Context:
 
     def __init__(self, url, online_geocoder=None, online_min_delay: float = 1.0):
         self.url = url
-        self._store = None
+        self._store: Store | None = None
         self.online_geocoder = online_geocoder
         self.online_min_delay = online_min_delay
 
-    def store(self, migrate: bool = True):
+    def store(self, migrate: bool = True) -> Store:
         from tracker.store import Store
 
         if self._store is None:

@@ -38,7 +38,7 @@ def store_stats(session: Session) -> list[dict]:
     places = grouped(select(location_sources.c.source_id, func.count()).group_by(location_sources.c.source_id))
 
     def count(model) -> int:
-        return session.scalar(select(func.count()).select_from(model))
+        return session.execute(select(func.count()).select_from(model)).scalar_one()
 
     rows = [{
         "scope": "all", "kind": "", "title": "everything in the store", "sources": len(sources),
