@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,9 +49,10 @@ def find_history_subject(session: Session, ident: str) -> tuple[int | None, str,
         event = session.get(Event, int(text[1:]))
         if event is None:
             raise UnknownName("event", ident)
-        if event.external_scheme is None:
+        own_key = event.external_key or event.external_id
+        if event.external_scheme is None or own_key is None:
             raise TrackerError(f"event {ident} was not imported from a dataset: it has no versions to show")
-        return event.id, event.external_scheme, event.external_key or event.external_id
+        return event.id, event.external_scheme, own_key
     scheme, rest = _split_scheme(text)
     ext, release = parse_ident(rest.split("~", 1)[0])
     exact_key = rest if "~" in rest else None
@@ -69,13 +71,14 @@ def find_history_subject(session: Session, ident: str) -> tuple[int | None, str,
     live = session.execute(
         select(Event.id, Event.external_scheme, Event.external_key, DatasetRecord.country, DatasetRecord.recorded_date)
         .outerjoin(DatasetRecord, DatasetRecord.event_id == Event.id).where(*where(Event))).all()
-    for eid, s, key, country, recorded in live:
-        found[(s, key or ext)] = (eid, country, as_date(recorded))
+    for live_id, live_scheme, live_key, country, recorded in live:
+        if live_scheme is not None:  # (an event with an external id was imported: it has its scheme)
+            found[(live_scheme, live_key or ext)] = (live_id, country, as_date(recorded))
     gone = session.execute(
         select(EventRevision.external_scheme, EventRevision.external_key, EventRevision.country,
                EventRevision.recorded_date).where(*where(EventRevision))).all()
-    for s, key, country, recorded in gone:
-        found.setdefault((s, key), (None, country, as_date(recorded)))
+    for gone_scheme, gone_key, country, recorded in gone:
+        found.setdefault((gone_scheme, gone_key), (None, country, as_date(recorded)))
     if not found:
         raise UnknownName("imported event", ident)
     if len(found) > 1:
@@ -95,7 +98,7 @@ def _entries(session: Session, event_id: int | None, scheme: str, key: str) -> l
     entries = []
     for rev in session.scalars(select(EventRevision).where(EventRevision.external_scheme == scheme,
                                                            EventRevision.external_key == key)):
-        title, export = sources.get(rev.source_id, ("", None))
+        title, export = sources.get(rev.source_id, ("", None)) if rev.source_id is not None else ("", None)
         entries.append({"stamp": rev.stamp, "export": export, "hash": rev.content_hash or "", "status": rev.change,
                         "source": title, "content": json.loads(rev.content) if rev.content else {}})
     if event_id is not None:
@@ -108,10 +111,10 @@ def _entries(session: Session, event_id: int | None, scheme: str, key: str) -> l
     entries.sort(key=lambda x: (x["stamp"], x["status"] == "deleted",
                                 x["export"] if x["export"] is not None else x["stamp"], x["hash"]))
     if event_id is not None:  # the standing version last among versions, whatever the clocks
-        current = [x for x in entries if x["status"] == "current"]
+        standing = [x for x in entries if x["status"] == "current"]
         entries = [x for x in entries if x["status"] != "current" and
-                   not (x["status"] == "deleted" and current and x["stamp"] >= current[0]["stamp"])] + current + [
-            x for x in entries if x["status"] == "deleted" and current and x["stamp"] >= current[0]["stamp"]]
+                   not (x["status"] == "deleted" and standing and x["stamp"] >= standing[0]["stamp"])] + standing + [
+            x for x in entries if x["status"] == "deleted" and standing and x["stamp"] >= standing[0]["stamp"]]
     collapsed: list[dict] = []
     for x in entries:
         last = collapsed[-1] if collapsed else None
@@ -133,7 +136,8 @@ def event_history(session: Session, ident: str) -> list[dict]:
 def _history(session: Session, ident: str) -> tuple[list[dict], list[dict]]:
     event_id, scheme, key = find_history_subject(session, ident)
     entries = _entries(session, event_id, scheme, key)
-    records, previous = [], None
+    records: list[dict] = []
+    previous: dict[str, Any] | None = None
     for n, x in enumerate(entries, 1):
         following = entries[n] if n < len(entries) else None
         c = x["content"]
