@@ -30,7 +30,9 @@ Warnings:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -61,6 +63,10 @@ class Finding:
 
 @dataclass
 class _S(SpanPeriod):
+    """A stored span (so it has its id and its place), with the names a finding shows."""
+
+    id: int
+    location_id: int
     place: str
     actor: str
     begun_by_id: int | None
@@ -70,13 +76,17 @@ class _S(SpanPeriod):
 
 
 def _spans(session: Session) -> list[_S]:
-    rows = session.execute(
+    # 14 columns: more than select() types, so the rows are plain tuples to a type checker.
+    rows: Sequence[tuple[Any, ...]] = session.execute(
         select(*SPAN_PERIOD_COLUMNS, Location.name, Actor.name, ControlSpan.begun_by_id)
         .join(Location, Location.id == ControlSpan.location_id)
         .join(Actor, Actor.id == ControlSpan.actor_id)
         .order_by(ControlSpan.location_id, ControlSpan.id)
     ).all()
-    return [_S(*r) for r in rows]
+    return [_S(span_id, location_id, actor_id, status, start_min, start_max, start_precision, end_min, end_max,
+               end_precision, origin, place, actor, begun_by_id)
+            for (span_id, location_id, actor_id, status, start_min, start_max, start_precision, end_min, end_max,
+                 end_precision, origin, place, actor, begun_by_id) in rows]
 
 
 def _linked(session: Session) -> set[frozenset]:
@@ -141,7 +151,7 @@ def _overlaps(spans: list[_S], linked: set[frozenset]) -> list[Finding]:
 
 
 def _lifetimes(session: Session, spans: list[_S]) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
     rels = session.execute(
         select(ActorRelation.actor_id, ActorRelation.kind, ActorRelation.other_id, ActorRelation.start_min,
                ActorRelation.start_max, Actor.name)
@@ -157,6 +167,8 @@ def _lifetimes(session: Session, spans: list[_S]) -> list[Finding]:
         names[s.actor_id] = s.actor
     names.update(session.execute(select(Actor.id, Actor.name).where(Actor.id.in_({r[0] for r in rels}))).all())
     for actor_id, kind, other_id, rel_min, rel_max, other_name in rels:
+        if rel_min is None:
+            continue  # (none: the query asks for relations with a start)
         rel_max = rel_max or rel_min
         since = period_text(rel_min, rel_max, "day" if rel_min == rel_max else "range")
         for s in by_actor.get(actor_id, []):
