@@ -55,7 +55,7 @@ def _window(value) -> tuple[dt.date, dt.date]:
 class Holding:
     """The answer to "who held PLACE at DATE"."""
 
-    place: Location
+    place: Location | PlaceRef  # PlaceRef: a LAT,LON asked about, no known place
     at: FuzzyDate
     answer: str  # held | contested | disputed | divided | partial | uncertain | unknown
     claims: list[Claim] = field(default_factory=list)
@@ -86,7 +86,8 @@ class Holding:
         pref = _preference_text(self.prefer)
         if self.answer == "stale":
             notes = "; ".join(dict.fromkeys(
-                f"{c.holder}: {c.freshness.note()}; horizon {c.freshness.horizon_days} days" for c in self.shown))
+                f"{c.holder}: {c.freshness.note()}; horizon {c.freshness.horizon_days} days" for c in self.shown
+                if c.freshness is not None))  # (every one: a stale claim is one assessed)
             return f"{where} at {self.at}: stale: no evidence within the horizon ({notes})"
         if self.answer == "unknown":
             if self.prefer and self.claims:
@@ -118,7 +119,7 @@ class Holding:
         out = []
         shown = {id(c) for c in self.shown}
         for claim in self.claims:
-            rec = {"asked": self.place.name, "at": str(self.at), "answer": self.answer,
+            rec: dict[str, object] = {"asked": self.place.name, "at": str(self.at), "answer": self.answer,
                    "basis": self.basis if self.basis_place is None else f"{self.basis}: {self.basis_place.name}"}
             rec.update(claim.record())
             if self.prefer:
