@@ -114,7 +114,7 @@ class Store:
         if not ids:
             return
         derive_for_sources(session, ids)
-        places = list(session.scalars(
+        places: list[int] = list(session.scalars(
             select(location_sources.c.location_id).join(Location, Location.id == location_sources.c.location_id)
             .where(location_sources.c.source_id.in_(ids), Location.latitude.is_not(None))))
         if places:

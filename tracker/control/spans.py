@@ -69,7 +69,7 @@ def boundary_fields(s) -> dict:
     }
 
 
-def source_label(source: Source) -> str:
+def source_label(source: Source | SourceView) -> str:
     grade = f" [{source.grading}]" if source.grading else ""
     by = f"{source.publisher}: " if source.publisher else ""
     return f"{by}{source.title}{grade}"
@@ -83,7 +83,7 @@ def possible_at(first: dt.date, last: dt.date):
     )
 
 
-def certainly_covers(span: ControlSpan, first: dt.date, last: dt.date) -> bool:
+def certainly_covers(span: ControlSpan | SpanPeriod, first: dt.date, last: dt.date) -> bool:
     starts_ok = span.start_max is None or span.start_max <= first
     ends_ok = span.end_min is None or span.end_min > last
     return starts_ok and ends_ok
@@ -93,7 +93,7 @@ def certainly_covers(span: ControlSpan, first: dt.date, last: dt.date) -> bool:
 class Claim:
     """One source's word that an actor held (or contested) a place over a period."""
 
-    span: ControlSpan
+    span: ControlSpan | SpanView  # a stored span, or the plain view the fast read path makes
     certain: bool  # the span surely covers the whole date asked about
     freshness: Freshness | None = None  # set by tracker.freshness.assess
 
@@ -116,7 +116,7 @@ class Claim:
 
     def record(self) -> dict:
         s = self.span
-        sources = s.sources or [s.source]
+        sources = [x for x in (s.sources or [s.source]) if x is not None]
         fresh = self.freshness
         return {
             "place": s.location.name,

@@ -102,9 +102,9 @@ def write_table(records: Iterator[Record], out: TextIO, options: Options) -> Non
         for i, rec in enumerate(rows_in):
             if i:
                 out.write("\n")
-            rows = [(k, "\n".join(clean_display(_cell(x)) for x in (v if isinstance(v, list) else [v])))
-                    for k, v in rec.items()]
-            out.write(tabulate(rows, tablefmt="plain") + "\n")
+            pairs = [(k, "\n".join(clean_display(_cell(x)) for x in (v if isinstance(v, list) else [v])))
+                     for k, v in rec.items()]
+            out.write(tabulate(pairs, tablefmt="plain") + "\n")
         return
     if not rows_in:
         headers = options.columns or options.fields or []

@@ -182,9 +182,9 @@ def event_records(session: Session, query, batch: int = 2000) -> Iterator[dict]:
             if column:
                 actors.setdefault(event_id, {c: [] for c in ACTOR_COLUMNS})[column].append(name)
         linked: dict[int, list[int]] = {}
-        for event_id, source_id in session.execute(
+        for link in session.execute(
                 select(event_sources.c.event_id, event_sources.c.source_id).where(event_sources.c.event_id.in_(ids))):
-            linked.setdefault(event_id, []).append(source_id)
+            linked.setdefault(int(link[0]), []).append(int(link[1]))  # the link table's columns are untyped
         for r in chunk:
             if r.external_scheme:  # a dataset event: its file, and every other export holding this version
                 sources = sorted({label(i) for i in (r.source_id, *linked.get(r.id, ()))})
