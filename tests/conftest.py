@@ -34,6 +34,10 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 SEED = ROOT / "seeds" / "derna-2015.yaml"
+
+# tracker fits tables to COLUMNS when it is set (pytest-xdist workers and some CI shells set it): the
+# commands the tests run, in this process or as subprocesses, print whole tables unless a test asks.
+os.environ.pop("COLUMNS", None)
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 
 sys.path.insert(0, str(ROOT))
@@ -360,8 +364,10 @@ class Run:
         self.runner = CliRunner()
         self.cli = cli
 
-    def __call__(self, *args: str, input=None):
-        return self.runner.invoke(cli, ["--db", self.url, *args], input=input, catch_exceptions=False)
+    def __call__(self, *args: str, input=None, env=None):
+        # Tables fit COLUMNS when it is set: the tests see whole tables unless they ask for a width.
+        env = {"COLUMNS": "", **(env or {})}
+        return self.runner.invoke(cli, ["--db", self.url, *args], input=input, env=env, catch_exceptions=False)
 
 
 @pytest.fixture

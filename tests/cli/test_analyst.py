@@ -233,15 +233,13 @@ def test_csv_and_geojson_exports_carry_typed_clean_columns(seeded_run):
 
 
 def test_tables_fit_the_terminal_and_wide_shows_everything(seeded_run):
-    narrow = seeded_run.runner.invoke(seeded_run.cli, ["--db", seeded_run.url, "events", "--place", "Derna"],
-                                      env={"COLUMNS": "80"})
+    narrow = seeded_run("events", "--place", "Derna", env={"COLUMNS": "80"})
     assert narrow.exit_code == 0, narrow.output
     lines = narrow.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert lines[0].split()[:2] == ["id", "date"] and "2015-06-13" in narrow.stdout
     assert lines[-1].startswith("(not shown: ")
-    wide = seeded_run.runner.invoke(seeded_run.cli, ["--db", seeded_run.url, "events", "--place", "Derna", "--wide"],
-                                    env={"COLUMNS": "80"})
+    wide = seeded_run("events", "--place", "Derna", "--wide", env={"COLUMNS": "80"})
     assert "ISIS headquarters, Derna" in wide.stdout and "not shown" not in wide.stdout
     assert max(len(line) for line in wide.stdout.splitlines()) > 80
 
