@@ -392,12 +392,12 @@ def _store_state(url: str) -> tuple:
 def test_the_seven_real_files_in_either_order_make_the_same_store(tmp_path, new_db):
     files = sorted(p for p in REAL.glob("*.csv"))
     states = []
-    for order in (files, files[::-1]):
+    for n, order in enumerate((files, files[::-1])):
         url = new_db()
         store = Store(url)
         for path in order:
             store.import_dataset("acled", str(path), ImportOptions(
-                keep_going=path.name == TRUNCATED, rejects=str(tmp_path / "rejects.csv")))
+                keep_going=path.name == TRUNCATED, rejects=str(tmp_path / f"rejects-{n}.csv")))
         store.close()
         states.append(_store_state(url))
     (events_a, history_a), (events_b, history_b) = states

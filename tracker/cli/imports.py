@@ -9,12 +9,12 @@ from tracker.cli.render import catch_errors, end_progress, progress_renderer, re
 from tracker.cli.root import cli, pass_context
 
 
-def _run_import(context, dataset, file, keep_going, rejects, encoding, prune, batch_size, release, as_of_export,
+def _run_import(context, dataset, file, keep_going, force, rejects, encoding, prune, batch_size, release, as_of_export,
                 fmt):
     from tracker.ingest.importer import ImportOptions
 
     progress = progress_renderer()
-    options = ImportOptions(keep_going=keep_going, rejects=rejects, encoding=encoding, prune=prune,
+    options = ImportOptions(keep_going=keep_going, rejects=rejects, force=force, encoding=encoding, prune=prune,
                             batch_size=batch_size, progress=progress, release=release,
                             as_of_export=as_of_export.latest if as_of_export else None)
     try:

@@ -32,10 +32,12 @@ def load(context, files):
 
 @cli.command()
 @click.option("--all", "everything", is_flag=True, help="The whole store: every source, record and its provenance.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (default: stdout).")
+@click.option("-o", "--output", metavar="PATH", help="Write to this file (default: stdout); an existing file only "
+                                                     "with --force. Written whole or not at all.")
+@click.option("--force", is_flag=True, help="Replace an existing --output file.")
 @pass_context
 @catch_errors
-def export(context, everything, output):
+def export(context, everything, output, force):
     """Export the store as a portable archive (gzip JSON Lines).
 
     `tracker load ARCHIVE` restores it into an empty database of either
@@ -46,7 +48,9 @@ def export(context, everything, output):
     if not everything:
         raise click.UsageError("say what to export: --all")
     if output:
-        with open(output, "wb") as out:
+        from tracker.output.files import replacing
+
+        with replacing(output, "wb", force=force) as out:
             result = context.store().export_all(out)
     else:
         result = context.store().export_all(sys.stdout.buffer)

@@ -18,12 +18,15 @@ class FuzzyDateType(click.ParamType):
     name = "DATE"
 
     def convert(self, value, param, ctx):
-        from tracker.model.dates import BadDate, parse_fuzzy_date
+        from tracker.model.dates import EARLIEST_YEAR, BadDate, parse_fuzzy_date
 
         try:
-            return parse_fuzzy_date(value)
+            found = parse_fuzzy_date(value)
         except BadDate as exc:
             self.fail(str(exc), param, ctx)
+        if found.earliest.year < EARLIEST_YEAR:  # the era reports are held to: 0001 is a typo, not history
+            self.fail(f"{value!r} is before {EARLIEST_YEAR} (a typo?)", param, ctx)
+        return found
 
 
 FUZZY_DATE = FuzzyDateType()
@@ -107,10 +110,10 @@ class PlaceOrPointType(click.ParamType):
         from tracker.geo.points import BadPoint, parse_point
 
         try:
-            parse_point(value)
+            point = parse_point(value)
         except BadPoint as exc:
             self.fail(str(exc), param, ctx)
-        return value
+        return value.replace("\u2212", "-") if point is not None else value
 
 
 PLACE_OR_POINT = PlaceOrPointType()
@@ -176,6 +179,7 @@ def import_options(func):
     func = click.option("--rejects", type=click.Path(dir_okay=False, writable=True), metavar="PATH",
                         help="Where --keep-going writes the bad rows with their reasons "
                              "(default: FILE.rejects.csv in the working directory).")(func)
+    func = click.option("--force", is_flag=True, help="Replace an existing --rejects file.")(func)
     func = click.option("--keep-going", is_flag=True,
                         help="Import the good rows and write the bad ones to the rejects file "
                              "(default: one bad row and nothing is written).")(func)

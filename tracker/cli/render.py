@@ -43,23 +43,74 @@ def phrase(exc) -> str:
 
 
 def catch_errors(func):
-    """Turn the core's errors into one line on stderr and exit code 1."""
+    """Turn every error into one line on stderr and exit code 1: the core's in its own words, the
+    libraries' (SQLAlchemy, psycopg, Alembic, geopy, the OS) named by what went wrong. ``--debug``
+    (or ``TRACKER_DEBUG=1``) lets the traceback through instead."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from sqlalchemy.exc import DBAPIError
-
-        from tracker.errors import TrackerError
-
         try:
             return func(*args, **kwargs)
-        except TrackerError as exc:
-            raise click.ClickException(phrase(exc)) from None
-        except DBAPIError as exc:
-            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-            raise click.ClickException(f"database error: {detail[0] if detail else type(exc).__name__}") from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted: nothing was written") from None
+        except Exception as exc:
+            if debugging():
+                raise
+            raise click.ClickException(one_line(exc)) from None
 
     return wrapper
+
+
+def debugging() -> bool:
+    import os
+
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    if root is not None and isinstance(root.obj, object) and getattr(root.obj, "debug", False):
+        return True
+    return os.environ.get("TRACKER_DEBUG", "") not in ("", "0")
+
+
+MAX_MESSAGE = 300  # a value quoted in a message is cut to this many characters
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line a user can act on (no traceback, no secrets, no 50 MB value)."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+    from tracker.errors import TrackerError
+
+    if isinstance(exc, TrackerError):
+        text = phrase(exc)
+    elif isinstance(exc, DBAPIError):
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        text = f"database error: {detail[0] if detail else type(exc).__name__}"
+    elif isinstance(exc, ArgumentError):
+        text = f"bad database URL or argument: {str(exc).splitlines()[0]}"
+    elif isinstance(exc, SQLAlchemyError):
+        text = f"database error: {str(exc).splitlines()[0]}"
+    elif type(exc).__module__.startswith("alembic"):
+        text = f"migrations: {exc}"
+    elif isinstance(exc, OverflowError):
+        text = f"a number is too large to store ({exc})"
+    elif isinstance(exc, RecursionError):
+        text = "the input is nested too deeply to read"
+    elif isinstance(exc, UnicodeError):
+        text = f"cannot read or write the text in that encoding ({exc})"
+    elif isinstance(exc, OSError):
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        text = f"{where}{exc.strerror or exc}"
+    elif type(exc).__module__.startswith("geopy"):
+        text = f"the online geocoder failed: {exc}"
+    else:
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    text = " ".join(text.split())
+    if len(text) <= MAX_MESSAGE:
+        return text
+    # A long value inside a message is cut in the middle: the place and the reason stay.
+    return text[: MAX_MESSAGE * 2 // 3] + " … " + text[-(MAX_MESSAGE // 3):]
 
 
 def emit(answer, fmt: str, vertical: bool = False, columns: list[str] | None = None, headline: bool = True,

@@ -7,6 +7,7 @@ module per group: database, loading, questions, records, imports, geography.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import click
@@ -19,8 +20,9 @@ class Context:
     """What every command shares: the database URL, on first use the store, and the online
     geocoder, made only when a command is given --online (tests hand in a stand-in)."""
 
-    def __init__(self, url, online_geocoder=None, online_min_delay: float = 1.0):
+    def __init__(self, url, online_geocoder=None, online_min_delay: float = 1.0, debug: bool = False):
         self.url = url
+        self.debug = debug
         self._store: Store | None = None
         self.online_geocoder = online_geocoder
         self.online_min_delay = online_min_delay
@@ -46,22 +48,46 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class TrackerGroup(click.Group):
+    """The top group: reads ``-0.0128,42.4032`` as a point, not as an option (no ``--`` needed)."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, [_point_argument(a) for a in args])
+
+
+_NEGATIVE_POINT = re.compile(r"^-\d+(\.\d*)?\s*,\s*[-+]?\d+(\.\d*)?$")
+
+
+def _point_argument(arg: str) -> str:
+    # U+2212 MINUS SIGN, which no option starts with; tracker.geo.points reads it as "-".
+    return "\u2212" + arg[1:] if _NEGATIVE_POINT.match(arg) else arg
+
+
+def _url(ctx, param, value):
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty: give a database URL (e.g. sqlite:///tracker.db)", ctx, param)
+    return value
+
+
+@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--db", "url", envvar="TRACKER_DATABASE_URL", metavar="URL",
+    "--db", "url", envvar="TRACKER_DATABASE_URL", metavar="URL", callback=_url,
     help="Database URL (default: TRACKER_DATABASE_URL, else sqlite:///tracker.db here).",
 )
+@click.option("--debug", is_flag=True, envvar="TRACKER_DEBUG",
+              help="Show the traceback of an error instead of its one line (env TRACKER_DEBUG=1).")
 @click.version_option(package_name="tracker", message="tracker %(version)s")
 @click.pass_context
-def cli(ctx, url):
+def cli(ctx, url, debug):
     """tracker: who held what, when, and on whose word.
 
     Load reports, then ask: tracker who-held Derna --at 2015-06-14
     """
     if isinstance(ctx.obj, Context):  # handed in by a caller (tests inject the online geocoder)
         ctx.obj.url = url or ctx.obj.url
+        ctx.obj.debug = debug or ctx.obj.debug
     else:
-        ctx.obj = Context(url)
+        ctx.obj = Context(url, debug=debug)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ The schema is tracker.db.migrations' business.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,8 +32,12 @@ def database_url(url: str | None = None) -> str:
 def _normalize_url(url: str):
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseError(f"not a database URL: {url!r} (try sqlite:///file.db or postgresql://user@host/db)") from None
+    except (ArgumentError, ValueError) as exc:
+        shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)  # never a password in a message
+        why = f" ({exc})" if isinstance(exc, ValueError) and "int()" not in str(exc) else (
+            " (the port is not a number)" if isinstance(exc, ValueError) else "")
+        raise DatabaseError(f"not a database URL: {shown!r}{why} (try sqlite:///file.db or "
+                            "postgresql://user@host/db)") from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):

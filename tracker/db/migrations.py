@@ -9,15 +9,18 @@ of this tracker is refused with the command that fixes it.
 from __future__ import annotations
 
 import io
-from contextlib import redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
-from tracker.db.engine import connect, describe
+from tracker.db.engine import WRITER_LOCK_KEY, connect, describe
 from tracker.errors import DatabaseError
+
+MIGRATION_LOCK_KEY = WRITER_LOCK_KEY + 1  # who creates or migrates a store
 
 
 def migrations_dir() -> Path:
@@ -79,17 +82,73 @@ def downgrade(engine: Engine, revision: str) -> None:
 SCHEMA_HEAD = "0008"
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Migrate a brand-new database to head; refuse one that is behind or ahead."""
+def _revision_if_any(engine: Engine) -> tuple[str | None, bool]:
+    """(the stored revision or None, whether the database is empty of tracker tables)."""
     with connect(engine) as conn:
         tables = set(inspect(conn).get_table_names())
+        current = None
         if "alembic_version" in tables:
             current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-            if current == SCHEMA_HEAD:
-                return
-    if "alembic_version" not in tables and not (tables - {"spatial_ref_sys"}):
-        upgrade(engine)
+    return current, "alembic_version" not in tables and not (tables - {"spatial_ref_sys"})
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Only one process creates or migrates a store at a time; the others wait here.
+
+    PostgreSQL: a session advisory lock on a connection of its own (a key of
+    its own: the migration's connection may take the writers' lock). SQLite: an exclusive lock on ``FILE.migrating`` beside the
+    database (Alembic's connection cannot share a SQLite write lock).
+    """
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        # Unpooled, so that the connection is gone when the lock is: a pooled one would stay
+        # open on the database (and keep it from serving as a template, or being dropped).
+        holder = create_engine(engine.url, poolclass=NullPool)
+        try:
+            with connect(holder) as conn:
+                conn.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")
+                try:
+                    yield
+                finally:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")
+                    conn.commit()
+        finally:
+            holder.dispose()
         return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.migrating", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the process dies
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrate a brand-new database to head; refuse one that is behind or ahead.
+
+    Safe when several processes use a new store at once: the first creates it
+    under :func:`migration_lock`, the others wait, look again, and find it at head.
+    """
+    current, empty = _revision_if_any(engine)
+    if current == SCHEMA_HEAD:
+        return
+    if empty:
+        with migration_lock(engine):
+            current, empty = _revision_if_any(engine)  # another process may have made it meanwhile
+            if empty:
+                upgrade(engine)
+                return
+        if current == SCHEMA_HEAD:
+            return
     current, head = current_revision(engine), head_revision(engine)
     if current != head:
         raise DatabaseError(

@@ -18,7 +18,7 @@ def parse_point(text: str) -> tuple[float, float] | None:
 
     Raises BadPoint when it looks like a point but lies off the globe.
     """
-    m = _POINT.match(text)
+    m = _POINT.match(text.replace("\u2212", "-"))  # a minus sign as the command line may pass it
     if not m:
         return None
     lat, lon = float(m[1]), float(m[2])

@@ -32,6 +32,7 @@ thousand rows:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import gc
@@ -45,13 +46,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from tracker.control.transfers import transfer_kind
-from tracker.errors import BadRecord, ConflictingOption, MissingSetting, TrackerError
+from tracker.errors import BadRecord, ConflictingOption, MissingSetting
 from tracker.ingest.bulk import JSON, BulkWriter, delete_events
 from tracker.ingest.datafiles import SUSPECT, FileInfo, ReadPosition, inspect_file, read_records, repair_text
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError
@@ -70,6 +71,7 @@ from tracker.ingest.versions import Version, as_date, deleted_by, is_newer, newe
 from tracker.model.entities import DatasetCoverage, Source
 from tracker.names.matching import ActorMap, IdSource, PlaceMap, Unresolvable
 from tracker.names.normalize import normalize_name
+from tracker.output.files import replacing
 from tracker.progress import Progress, ProgressCallback
 from tracker.results import Result
 
@@ -86,7 +88,8 @@ class ImportOptions:
     """How to import: all or nothing (default) or keep going; where rejects go; pruning; the file's clock."""
 
     keep_going: bool = False
-    rejects: str | None = None
+    rejects: str | None = None  # refused when it exists, unless force (the default path is replaced)
+    force: bool = False
     encoding: str | None = None
     prune: bool = False
     release: str | None = None  # the ACLED realtime release of the file's ids, when its name does not say
@@ -308,7 +311,6 @@ class _Importer:
         self.seen = _Seen()
         self.seen_keys: set[str] = set()  # identities of this file that do not stand (no event id)
         self.rejects_writer: Writer | None = None
-        self.rejects_file: TextIO | None = None
         self.header: list[str] = []
         self.countries: set[str] = set()
         self.first_day: dt.date | None = None
@@ -343,7 +345,7 @@ class _Importer:
         self.places = PlaceMap(self.conn, source_id)
         self.event_ids = IdSource(self.conn, "events")
         try:
-            with _fewer_collections():
+            with contextlib.ExitStack() as self.outputs, _fewer_collections():
                 self._stream(started)
             self._stage("linking sources")
             self._link_sources()
@@ -352,8 +354,6 @@ class _Importer:
                 self._not_in_file()
             self._settle_source()
         finally:
-            if self.rejects_file is not None:
-                self.rejects_file.close()
             if cache_size is not None:
                 self.conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
         self.result.new_actors, self.result.new_places = self.actors.created, self.places.created
@@ -561,11 +561,12 @@ class _Importer:
         if self.rejects_writer is None:
             path = self.options.rejects or default_rejects_path(self.file)
             self.result.rejects_path = path
-            try:
-                self.rejects_file = open(path, "w", encoding="utf-8", newline="")
-            except OSError as exc:
-                raise TrackerError(f"cannot write the rejects file {path}: {exc.strerror}") from None
-            self.rejects_writer = csv.writer(self.rejects_file)
+            # Written beside and renamed into place when the rows are read; an explicit --rejects
+            # that exists is refused unless --force, the default FILE.rejects.csv is replaced.
+            rejects = self.outputs.enter_context(replacing(
+                path, "w", force=self.options.force or not self.options.rejects, option="--rejects",
+                encoding="utf-8", newline=""))
+            self.rejects_writer = csv.writer(rejects)
             self.rejects_writer.writerow(["line", "column", "reason", *self.header])
         self.rejects_writer.writerow([line, column, reason, *fields])
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import AmbiguousName, Candidate, UnknownName
 from tracker.model.entities import Actor, ActorAlias, Location, LocationAlias
+from tracker.model.limits import ID_MAX
 from tracker.names.normalize import normalize_name
 from tracker.names.suggest import similar_actors, similar_places
 
@@ -39,7 +40,8 @@ def location_ids_named(session: Session, names: Sequence[str]) -> set[int]:
 def _by_id(text: str) -> int | None:
     text = text.strip()
     if text.startswith("#") and text[1:].isdigit():
-        return int(text[1:])
+        ident = int(text[1:])
+        return ident if ident <= ID_MAX else -1  # no record has such an id: "no place named ..."
     return None
 
 

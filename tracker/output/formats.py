@@ -107,7 +107,9 @@ def write_table(records: Iterator[Record], out: TextIO, options: Options) -> Non
             out.write(tabulate(pairs, tablefmt="plain") + "\n")
         return
     if not rows_in:
-        headers = options.columns or options.fields or []
+        # An empty listing (events, actors...) still shows its header; an answer that says "none" in
+        # its headline (no fields given) needs none.
+        headers = (options.columns or options.fields) if options.fields else []
         if headers:
             out.write(tabulate([], headers=headers, tablefmt="simple") + "\n")
         return

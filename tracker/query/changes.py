@@ -18,7 +18,9 @@ stays fast on millions of spans. A change known only to within more than
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -122,29 +124,37 @@ def changes(session: Session, start, end, country: str | None = None, actor=None
     if within is not None:
         base = base.where(ControlSpan.location_id.in_(within))
     conn = session.connection()
-    starting = [_Span(*r) for r in conn.execute(base.where(
+
+    def read_spans(query) -> list[_Span]:
+        found = []
+        for row in conn.execute(query):
+            values: Sequence[Any] = row  # the columns _query selects, in _Span's order
+            found.append(_Span(*values))
+        return found
+
+    starting = read_spans(base.where(
         ControlSpan.start_min.is_not(None), ControlSpan.start_min >= first - WIDEST,
-        ControlSpan.start_min <= last, ControlSpan.start_max >= first))]
-    ending = [_Span(*r) for r in conn.execute(base.where(
+        ControlSpan.start_min <= last, ControlSpan.start_max >= first))
+    ending = read_spans(base.where(
         ControlSpan.end_min.is_not(None), ControlSpan.end_min >= first - WIDEST,
-        ControlSpan.end_min <= last, ControlSpan.end_max >= first))]
+        ControlSpan.end_min <= last, ControlSpan.end_max >= first))
     # What each changing place was held by just before: the spans there that may cover the window's eve.
     covering: list[_Span] = []
-    changed_places = sorted({s.location_id for s in starting})
+    changed_places = sorted({s.location_id for s in starting if s.location_id is not None})
     for i in range(0, len(changed_places), CHUNK):
-        covering.extend(_Span(*r) for r in conn.execute(_query(begun, ended).where(
+        covering.extend(read_spans(_query(begun, ended).where(
             ControlSpan.location_id.in_(changed_places[i:i + CHUNK]),
             (ControlSpan.start_min.is_(None)) | (ControlSpan.start_min <= last),
             (ControlSpan.end_max.is_(None)) | (ControlSpan.end_max >= first - WIDEST))))
     _attach_sources(session, starting + ending + covering)
 
-    ends_at: dict[int, list[_Span]] = {}
+    ends_at: dict[int | None, list[_Span]] = {}
     for s in ending:
         ends_at.setdefault(s.location_id, []).append(s)
-    near: dict[int, list[_Span]] = {}
+    near: dict[int | None, list[_Span]] = {}
     for s in covering:
         near.setdefault(s.location_id, []).append(s)
-    starts_at: dict[int, list[_Span]] = {}
+    starts_at: dict[int | None, list[_Span]] = {}
     for s in starting:
         starts_at.setdefault(s.location_id, []).append(s)
 
@@ -154,6 +164,7 @@ def changes(session: Session, start, end, country: str | None = None, actor=None
         for s in spans:
             groups.setdefault((s.start_min, s.start_max), []).append(s)
         for (lo, hi), after in groups.items():
+            assert lo is not None and hi is not None  # the query asks for spans starting in the window
             after_ids = {s.id for s in after}
             eve = lo - dt.timedelta(days=1)
             others = [s for s in near.get(location_id, []) if s.id not in after_ids]
@@ -161,9 +172,10 @@ def changes(session: Session, start, end, country: str | None = None, actor=None
                       and (s.end_max is None or s.end_max > eve)]
             gap = False
             if not before:
-                earlier = [s for s in others if s.end_max is not None and s.end_max <= eve]
-                if earlier:
-                    latest = max(s.end_max for s in earlier)
+                closed = [(s.end_max, s) for s in others if s.end_max is not None and s.end_max <= eve]
+                earlier = [s for _, s in closed]
+                if closed:
+                    latest = max(day for day, _ in closed)
                     before = [s for s in earlier if s.end_max == latest]
                     gap = True
             views = {(s.source_id, s.origin) for s in after}
@@ -175,8 +187,8 @@ def changes(session: Session, start, end, country: str | None = None, actor=None
             records.append(_record(after[0], lo, hi, after[0].start_precision, before, after, gap))
     for location_id, spans in ends_at.items():
         for s in spans:
-            if s.end_max < first:
-                continue
+            if s.end_min is None or s.end_max is None or s.end_max < first:
+                continue  # the query asks for spans ending in the window
             followers = [t for t in starts_at.get(location_id, [])
                          if _starts_overlap(s.end_min, s.end_max, t.start_min, t.start_max)]
             if followers:
@@ -227,7 +239,8 @@ def _record(anchor: _Span, lo: dt.date, hi: dt.date, precision: str | None, befo
 def _attach_sources(session: Session, spans: list[_Span]) -> None:
     by_id: dict[int, list[_Span]] = {}
     for s in spans:
-        by_id.setdefault(s.id, []).append(s)
+        if s.id is not None:  # always: these are stored spans
+            by_id.setdefault(s.id, []).append(s)
     ids = sorted(by_id)
     conn = session.connection()
     for i in range(0, len(ids), CHUNK):

@@ -25,6 +25,7 @@ from operator import itemgetter
 from tracker.errors import BadRecord
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError, parse_coordinate
 from tracker.model.dates import implausible
+from tracker.model.limits import count_problem, shown
 from tracker.names.countries import country_by_code
 from tracker.names.matching import SITE, PathStep, country_code_for
 from tracker.names.normalize import normalize_name
@@ -331,7 +332,7 @@ class AcledDataset(Dataset):
 
             fatalities = None
             if i_fat is not None and (text := f[i_fat]):
-                fatalities = int(text) if text.isdigit() else _count(text.strip(), "fatalities")
+                fatalities = int(text) if text.isdigit() and len(text) < 10 else _count(text.strip(), "fatalities")
 
             stamp = None
             if i_stamp is not None and (text := f[i_stamp]):
@@ -375,11 +376,13 @@ def _window(day: dt.date, precision: str) -> tuple[dt.date, dt.date, str]:
 
 def _count(text: str, column: str) -> int:
     try:
-        value = float(text)
+        value = int(text) if text.strip().isdigit() else float(text)  # digits stay exact, however many
     except ValueError:
-        raise RowError(column, f"{text!r} is not a number") from None
+        raise RowError(column, f"{shown(text)!r} is not a number") from None
     if value < 0 or value != int(value):
-        raise RowError(column, f"{text!r} is not a count (a whole number, 0 or more)")
+        raise RowError(column, f"{shown(text)!r} is not a count (a whole number, 0 or more)")
+    if (problem := count_problem(int(value))) is not None:
+        raise RowError(column, problem)
     return int(value)
 
 

@@ -21,6 +21,7 @@ import re
 from tracker.errors import BadRecord
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError, parse_coordinate
 from tracker.model.dates import implausible
+from tracker.model.limits import count_problem, shown
 from tracker.names.matching import SITE, PathStep, country_code_for
 
 REQUIRED = ("id", "date_start", "date_end", "type_of_violence", "side_a", "side_b", "country", "latitude",
@@ -230,11 +231,13 @@ def _count(text: str, column: str) -> int | None:
     if not value:
         return None
     try:
-        number = float(value)
+        number = int(value) if value.isdigit() else float(value)  # digits stay exact, however many
     except ValueError:
-        raise RowError(column, f"{text!r} is not a number") from None
-    if number < 0 or number != int(number):
-        raise RowError(column, f"{text!r} is not a count (a whole number, 0 or more)")
+        raise RowError(column, f"{shown(text)!r} is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")) or number < 0 or number != int(number):
+        raise RowError(column, f"{shown(text)!r} is not a count (a whole number, 0 or more)")
+    if (problem := count_problem(int(number))) is not None:
+        raise RowError(column, problem)
     return int(number)
 
 
