@@ -60,15 +60,15 @@ def format_option(coordinates: bool = False, default: str = "table"):
     )
 
 
-def date_window_options(func):
-    func = click.option("--to", "end", type=FUZZY_DATE, help="Only up to this date (inclusive).")(func)
-    func = click.option("--from", "start", type=FUZZY_DATE, help="Only from this date on.")(func)
-    return func
-
-
-def event_filter_options(func):
-    """The filters events, summary and (for places) changes share (tracker.query.filters)."""
+def event_question_options(func):
+    """What events and summary are narrowed by: place, actor, dates, type, area, dataset, source,
+    fatalities, certainty, text and distance (tracker.query.filters.EventFilter)."""
     options = [
+        click.option("--place", help="Events at this place or inside it."),
+        click.option("--actor", help="Events this actor took part in (any role)."),
+        click.option("--from", "start", type=FUZZY_DATE, help="Only from this date on."),
+        click.option("--to", "end", type=FUZZY_DATE, help="Only up to this date (inclusive)."),
+        click.option("--type", "type_", metavar="TYPE", help="Event type or sub-type (e.g. Battles, 'Peaceful protest')."),
         click.option("--country", metavar="COUNTRY", help="Only events in this country (name or ISO code: Libya, LY, LBY)."),
         click.option("--admin1", metavar="AREA", help="Only events in this first-level area (ACLED admin1, UCDP adm_1)."),
         click.option("--admin2", metavar="AREA", help="Only events in this second-level area."),
@@ -85,15 +85,24 @@ def event_filter_options(func):
     ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return near_options(func)
 
 
-FILTERS = ("country", "admin1", "admin2", "dataset", "source", "min_fatalities", "certainty", "search", "overlap")
+FILTERS = ("place", "actor", "start", "end", "country", "admin1", "admin2", "dataset", "source", "min_fatalities",
+           "certainty", "search", "overlap")
 
 
 def event_filters(params: dict) -> dict:
-    """The filter options a command was given, by the core's names (tracker.query.filters.EventFilter)."""
-    return {k: params[k] for k in FILTERS if params.get(k) not in (None, False)}
+    """The filters a command was given, by the core's names (tracker.query.filters.EventFilter),
+    with the combinations checked: a window that ends before it starts, --near without --radius."""
+    check_near(params.get("near"), params.get("radius"))
+    check_window(params.get("start"), params.get("end"))
+    filters = {k: params[k] for k in FILTERS if params.get(k) not in (None, False)}
+    if params.get("type_"):
+        filters["type"] = params["type_"]
+    if params.get("near") is not None:
+        filters.update(near=params["near"], radius_km=params["radius"])
+    return filters
 
 
 def check_window(start, end) -> None:

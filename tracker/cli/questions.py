@@ -9,9 +9,8 @@ from tracker.cli.options import (
     PREFERENCE,
     check_near,
     check_window,
-    date_window_options,
-    event_filter_options,
     event_filters,
+    event_question_options,
     format_option,
     horizon_option,
     near_options,
@@ -137,12 +136,7 @@ def derive_control(context):
 
 
 @cli.command()
-@click.option("--place", help="Events at this place or inside it.")
-@click.option("--actor", help="Events this actor took part in (any role).")
-@date_window_options
-@click.option("--type", "type_", metavar="TYPE", help="Event type or sub-type (e.g. Battles, 'Peaceful protest').")
-@event_filter_options
-@near_options
+@event_question_options
 @click.option("--sort", type=click.Choice(["date", "fatalities", "place"]), default="date", show_default=True,
               help="Order of the events (then by id).")
 @click.option("--desc", is_flag=True, help="Reverse the order.")
@@ -152,7 +146,7 @@ def derive_control(context):
 @format_option(coordinates=True)
 @pass_context
 @catch_errors
-def events(context, place, actor, start, end, type_, near, radius, sort, desc, limit, offset, wide, fmt, **params):
+def events(context, sort, desc, limit, offset, wide, fmt, **params):
     """List events, filtered by place, actor, dates, type, area, dataset, source, fatalities, text and distance.
 
     Dates match the date the dataset records (ACLED event_date, UCDP
@@ -162,13 +156,8 @@ def events(context, place, actor, start, end, type_, near, radius, sort, desc, l
 
     Example: tracker events --admin1 Darnah --from 2015-07-01 --to 2015-07-31 --format csv
     """
-    check_near(near, radius)
-    check_window(start, end)
-    filters = dict(place=place, actor=actor, start=start, end=end, type=type_, sort=sort, desc=desc, limit=limit,
-                   offset=offset, **event_filters(params))
-    if near is not None:
-        filters.update(near=near, radius_km=radius)
-    emit(context.store().events(**filters), fmt, wide=wide)
+    filters = event_filters(params)
+    emit(context.store().events(sort=sort, desc=desc, limit=limit, offset=offset, **filters), fmt, wide=wide)
 
 
 @cli.command()
@@ -176,12 +165,7 @@ def events(context, place, actor, start, end, type_, near, radius, sort, desc, l
               help="Group by this (repeat to combine: --by year --by country).")
 @click.option("--role", type=click.Choice(["any", "actor1", "actor2"]), default="any", show_default=True,
               help="With --by actor: the role an actor must take in an event to be counted.")
-@click.option("--place", help="Events at this place or inside it.")
-@click.option("--actor", help="Events this actor took part in (any role).")
-@date_window_options
-@click.option("--type", "type_", metavar="TYPE", help="Event type or sub-type.")
-@event_filter_options
-@near_options
+@event_question_options
 @click.option("--sort", type=click.Choice(["group", "events", "fatalities"]),
               help="Order of the groups (default: by group when grouping by time, else most fatalities first).")
 @click.option("--desc/--asc", "desc", default=None, help="Descending or ascending (default: descending for "
@@ -190,7 +174,7 @@ def events(context, place, actor, start, end, type_, near, radius, sort, desc, l
 @format_option()
 @pass_context
 @catch_errors
-def summary(context, by, role, place, actor, start, end, type_, near, radius, sort, desc, limit, fmt, **params):
+def summary(context, by, role, sort, desc, limit, fmt, **params):
     """Count events and add up fatalities (best, low, high), grouped by time, place, actor, type, source or dataset.
 
     Every filter of `tracker events` applies. Weeks are ISO weeks (2015-W24),
@@ -199,9 +183,5 @@ def summary(context, by, role, place, actor, start, end, type_, near, radius, so
 
     Example: tracker summary --by month --country Libya --format json
     """
-    check_near(near, radius)
-    check_window(start, end)
-    filters = dict(place=place, actor=actor, start=start, end=end, type=type_, **event_filters(params))
-    if near is not None:
-        filters.update(near=near, radius_km=radius)
+    filters = event_filters(params)
     emit(context.store().summary(by=by, role=role, sort=sort, desc=desc, limit=limit, **filters), fmt)
