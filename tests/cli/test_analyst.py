@@ -259,3 +259,14 @@ def test_changes_narrowed_to_an_admin1(run):
     assert {c["place"] for c in darnah} >= {"Derna", "central Derna"} and len(darnah) < len(everywhere)
     typo = run("changes", "--from", "2015-06-01", "--to", "2015-08-31", "--admin1", "Darnh")
     assert (typo.exit_code, typo.stderr.strip()) == (1, "Error: no admin1 named 'Darnh' (did you mean: Darnah; Dakar?)")
+
+
+def test_source_filter_by_key_or_title_with_suggestions(seeded_run):
+    by_title = json.loads(_ok(seeded_run("events", "--source", "ISIL loses its turf war in Libya",
+                                         "--format", "json")).stdout)
+    by_key = json.loads(_ok(seeded_run("events", "--source", "bi-2015-06-isil-loses-turf-war-libya",
+                                       "--format", "json")).stdout)
+    assert len(by_title) == 11 and by_title == by_key
+    typo = seeded_run("events", "--source", "ISIL loses")
+    assert (typo.exit_code, typo.stderr.strip()) == (
+        1, "Error: no source named 'ISIL loses' (did you mean: bi-2015-06-isil-loses-turf-war-libya?)")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from tracker.errors import AmbiguousName, BadWindow, UnknownName
+from tracker.errors import AmbiguousName, BadWindow, Candidate, UnknownName
 from tracker.model.dates import FuzzyDate, parse_fuzzy_date
 from tracker.model.entities import (
     Actor,
@@ -210,11 +210,11 @@ def find_source(session: Session, text: str) -> int:
         if session.get(Source, int(value[1:])) is None:
             raise UnknownName("source", text)
         return int(value[1:])
-    ids = set(session.scalars(select(Source.id).where(
+    found = list(session.execute(select(Source.id, Source.key, Source.kind).where(
         or_(func.lower(Source.key) == value.lower(), func.lower(Source.title) == value.lower()))))
-    if len(ids) == 1:
-        return ids.pop()
-    rows = list(session.execute(select(Source.id, Source.key, Source.title)))
-    if ids:
-        raise AmbiguousName("source", text, [])
-    raise UnknownName("source", text, closest(text, [(k, k) for _, k, _ in rows] + [(k, t) for _, k, t in rows]))
+    if len(found) == 1:
+        return found[0][0]
+    if found:  # one title for several sources: the keys tell them apart
+        raise AmbiguousName("source", text, [Candidate(i, key, kind, None) for i, key, kind in found])
+    rows = list(session.execute(select(Source.key, Source.title)))
+    raise UnknownName("source", text, closest(text, [(k, k) for k, _ in rows] + [(k, t) for k, t in rows]))
