@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import BadRecord, TrackerError, UnknownName
 from tracker.model.entities import GazetteerName, GazetteerPlace
+from tracker.names.countries import country_code
 from tracker.names.normalize import normalize_name
 from tracker.names.transliteration import (
     fine_form,
@@ -412,19 +413,6 @@ def ensure_gazetteer(session: Session, countries: Sequence[str] = (), progress: 
 
 
 # -- countries and admin areas ------------------------------------------------------------------
-def country_code(text: str) -> str:
-    """An ISO alpha-2 code from a code (LY, LBY) or a country name (Libya)."""
-    from tracker.names.countries import find_country
-
-    cleaned = text.strip()
-    if len(cleaned) == 2 and cleaned.isalpha():
-        return cleaned.upper()
-    found = find_country(name=cleaned, alpha3=cleaned if len(cleaned) == 3 else None)
-    if found is None:
-        raise UnknownName("country", text)
-    return found.alpha2
-
-
 def country_name(code: str | None) -> str:
     from tracker.names.countries import country_by_code
 

@@ -247,7 +247,7 @@ def geocode(session: Session, name: str, country: str | None = None, admin: str 
             raise
         found = Matches(name, [], None, admin)
         if country:
-            from tracker.geo.gazetteer import country_code
+            from tracker.names.countries import country_code
 
             found.country = country_code(country)
     if online is not None and found.best is None:

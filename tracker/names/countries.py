@@ -334,3 +334,25 @@ def find_country(name: str | None = None, numeric: str | None = None,
 
 def country_by_code(alpha2: str) -> Country | None:
     return _indexes()[3].get(alpha2.upper())
+
+
+def country_code(text: str) -> str:
+    """``LY``, ``ly``, ``LBY`` or a country's name in any spelling (``Libya``) -> ``LY``.
+
+    A two-letter code the table lacks (``XK``) is taken as given; an unknown
+    name is an :class:`~tracker.errors.UnknownName` with the nearest names.
+    """
+    from tracker.errors import UnknownName
+    from tracker.names.suggest import closest
+
+    value = text.strip()
+    is_code = len(value) == 2 and value.isalpha()
+    if is_code and country_by_code(value):
+        return value.upper()
+    found = find_country(value, alpha3=value if len(value) == 3 else None)
+    if found is not None:
+        return found.alpha2
+    if is_code:
+        return value.upper()
+    choices = [(c.name, n) for c in countries() for n in (c.name, *c.other_names)]
+    raise UnknownName("country", text, closest(text, choices))

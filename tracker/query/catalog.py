@@ -120,7 +120,7 @@ def list_actors(session: Session, search: str | None = None, kind: str | None = 
                 country: str | None = None, limit: int | None = None) -> list[dict]:
     """Actors whose names or aliases contain ``search`` (case, accents and punctuation ignored),
     with their aliases and how many events and control claims cite them; most events first."""
-    from tracker.query.filters import country_code
+    from tracker.names.countries import country_code
 
     events_n = (select(func.count(func.distinct(EventActor.event_id))).where(EventActor.actor_id == Actor.id)
                 .correlate(Actor).scalar_subquery())
@@ -149,7 +149,7 @@ def list_places(session: Session, search: str | None = None, kind: str | None = 
                 country: str | None = None, limit: int | None = None) -> list[dict]:
     """Places whose names or aliases contain ``search``, with where they lie, their aliases and how many
     events (there and inside) and control claims they have; most events first."""
-    from tracker.query.filters import country_code
+    from tracker.names.countries import country_code
     from tracker.query.levels import PlaceLevels
 
     events_n = (select(func.count(Event.id)).where(Event.location_id == Location.id)

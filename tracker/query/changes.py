@@ -29,6 +29,7 @@ from tracker.control.spans import SOURCE_COLUMNS, SPAN_PERIOD_COLUMNS, SourceVie
 from tracker.errors import BadWindow
 from tracker.model.dates import FuzzyDate, parse_fuzzy_date
 from tracker.model.entities import Actor, ControlSpan, Event, Location, Source, control_sources
+from tracker.names.countries import country_code
 from tracker.names.resolve import descendant_ids, find_actor, find_place
 
 WIDEST = dt.timedelta(days=400)
@@ -61,13 +62,6 @@ def _query(begun, ended):
         .outerjoin(begun, begun.id == ControlSpan.begun_by_id)
         .outerjoin(ended, ended.id == ControlSpan.ended_by_id)
     )
-
-
-def country_code(session: Session, country: str) -> str:
-    """``LY``, ``LBY``, ``ly`` or a country's name in any spelling (``Libya``) -> ``LY``."""
-    from tracker.query.filters import country_code as code_of
-
-    return code_of(country)
 
 
 def _starts_overlap(a_min, a_max, b_min, b_max) -> bool:
@@ -103,7 +97,7 @@ def changes(session: Session, start, end, country: str | None = None, actor=None
     first, last = parse_fuzzy_date(start).earliest, parse_fuzzy_date(end).latest
     if last < first:
         raise BadWindow(start, end)
-    code = country_code(session, country) if country else None
+    code = country_code(country) if country else None
     within: list[int] | None = None
     for level, name in (("admin1", admin1), ("admin2", admin2)):
         if name:
@@ -253,4 +247,4 @@ def _attach_sources(session: Session, spans: list[_Span]) -> None:
                 s.sources.append(view)
 
 
-__all__ = ["changes", "country_code", "period_text"]
+__all__ = ["changes", "period_text"]

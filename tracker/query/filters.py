@@ -34,7 +34,7 @@ from tracker.model.entities import (
     event_sources,
 )
 from tracker.model.vocabularies import CERTAINTIES
-from tracker.names.countries import countries, country_by_code, find_country
+from tracker.names.countries import country_code
 from tracker.names.normalize import normalize_name
 from tracker.names.resolve import descendant_ids, find_actor, find_place, location_candidates
 from tracker.names.suggest import closest
@@ -147,18 +147,6 @@ def _date_condition(first: dt.date | None, last: dt.date | None, overlap: bool):
     if last is not None:
         day.append(recorded <= last)
     return or_(and_(recorded.is_not(None), *day), and_(recorded.is_(None), *window))
-
-
-def country_code(text: str) -> str:
-    """``LY``, ``LBY``, ``ly`` or a country's name in any spelling (``Libya``, ``ليبيا`` aside) -> ``LY``."""
-    value = text.strip()
-    if len(value) == 2 and value.isalpha() and country_by_code(value):
-        return value.upper()
-    found = find_country(value, alpha3=value if len(value) == 3 else None)
-    if found is None:
-        choices = [(c.name, n) for c in countries() for n in (c.name, *c.other_names)]
-        raise UnknownName("country", text, closest(text, choices))
-    return found.alpha2
 
 
 def find_area(session: Session, level: str, name: str, code: str | None = None) -> Location:

@@ -23,9 +23,8 @@ import re
 from operator import itemgetter
 
 from tracker.errors import BadRecord
-from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError, parse_coordinate
+from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError, parse_coordinate, parse_count
 from tracker.model.dates import implausible
-from tracker.model.limits import count_problem, shown
 from tracker.names.countries import country_by_code
 from tracker.names.matching import SITE, PathStep, country_code_for
 from tracker.names.normalize import normalize_name
@@ -332,7 +331,7 @@ class AcledDataset(Dataset):
 
             fatalities = None
             if i_fat is not None and (text := f[i_fat]):
-                fatalities = int(text) if text.isdigit() and len(text) < 10 else _count(text.strip(), "fatalities")
+                fatalities = int(text) if text.isdigit() and len(text) < 10 else parse_count(text.strip(), "fatalities")
 
             stamp = None
             if i_stamp is not None and (text := f[i_stamp]):
@@ -374,16 +373,6 @@ def _window(day: dt.date, precision: str) -> tuple[dt.date, dt.date, str]:
     raise RowError("time_precision", f"{precision!r} is not 1 (day), 2 (week) or 3 (month)")
 
 
-def _count(text: str, column: str) -> int:
-    try:
-        value = int(text) if text.strip().isdigit() else float(text)  # digits stay exact, however many
-    except ValueError:
-        raise RowError(column, f"{shown(text)!r} is not a number") from None
-    if value < 0 or value != int(value):
-        raise RowError(column, f"{shown(text)!r} is not a count (a whole number, 0 or more)")
-    if (problem := count_problem(int(value))) is not None:
-        raise RowError(column, problem)
-    return int(value)
 
 
 DATASET = AcledDataset()

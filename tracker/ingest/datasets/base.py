@@ -84,3 +84,21 @@ class Dataset:
 
     def bind(self, header: list[str], file: str) -> Binding:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def parse_count(text: str, column: str) -> int | None:
+    """A count as a dataset writes it (``3``, ``3.0``; empty: unknown), within what both backends store."""
+    from tracker.model.limits import count_problem, shown
+
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        number = int(value) if value.isdigit() else float(value)  # digits stay exact, however many
+    except ValueError:
+        raise RowError(column, f"{shown(text)!r} is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")) or number < 0 or number != int(number):
+        raise RowError(column, f"{shown(text)!r} is not a count (a whole number, 0 or more)")
+    if (problem := count_problem(int(number))) is not None:
+        raise RowError(column, problem)
+    return int(number)

@@ -19,9 +19,8 @@ import datetime as dt
 import re
 
 from tracker.errors import BadRecord
-from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError, parse_coordinate
+from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError, parse_coordinate, parse_count
 from tracker.model.dates import implausible
-from tracker.model.limits import count_problem, shown
 from tracker.names.matching import SITE, PathStep, country_code_for
 
 REQUIRED = ("id", "date_start", "date_end", "type_of_violence", "side_a", "side_b", "country", "latitude",
@@ -201,9 +200,9 @@ class UcdpDataset(Dataset):
                 if precision is None:
                     raise RowError("where_prec", f"{wprec!r} is not a UCDP location precision (1-7)")
 
-            low = _count(f[i_low], "low") if i_low is not None else None
-            best = _count(f[i_best], "best")
-            high = _count(f[i_high], "high") if i_high is not None else None
+            low = parse_count(f[i_low], "low") if i_low is not None else None
+            best = parse_count(f[i_best], "best")
+            high = parse_count(f[i_high], "high") if i_high is not None else None
 
             attributes = {}
             for name, i in extras:
@@ -226,19 +225,6 @@ class UcdpDataset(Dataset):
         return Binding(parse, hashed, header, day=day)
 
 
-def _count(text: str, column: str) -> int | None:
-    value = text.strip()
-    if not value:
-        return None
-    try:
-        number = int(value) if value.isdigit() else float(value)  # digits stay exact, however many
-    except ValueError:
-        raise RowError(column, f"{shown(text)!r} is not a number") from None
-    if number != number or number in (float("inf"), float("-inf")) or number < 0 or number != int(number):
-        raise RowError(column, f"{shown(text)!r} is not a count (a whole number, 0 or more)")
-    if (problem := count_problem(int(number))) is not None:
-        raise RowError(column, problem)
-    return int(number)
 
 
 DATASET = UcdpDataset()
