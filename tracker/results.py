@@ -32,6 +32,7 @@ class Answer:
     answer: str = ""  # the one-word verdict of a question that has one (who-held: held, contested, stale...)
     fields: list[str] = field(default_factory=list)  # every key of a record, in order (csv's header when none came)
     noun: str = ""  # what the records are ("events"), for "0 events" when none came
+    notes: list[str] = field(default_factory=list)  # what a reader should know of the answer (stderr at the CLI)
 
     def __post_init__(self) -> None:
         self.records = iter(self.records)
@@ -52,8 +53,8 @@ class Answer:
 
 
 def answer(headline: str, records: Iterable[dict], columns: Iterable[str] = (), verdict: str = "",
-           fields: Iterable[str] = (), noun: str = "") -> Answer:
-    return Answer(headline, list(columns), iter(records), verdict, list(fields), noun)
+           fields: Iterable[str] = (), noun: str = "", notes: Iterable[str] = ()) -> Answer:
+    return Answer(headline, list(columns), iter(records), verdict, list(fields), noun, list(notes))
 
 
 class Result:

@@ -64,12 +64,26 @@ class Store:
         with db.session_scope(self.engine, writer=writer) as session:
             yield session
 
+    @contextmanager
+    def reading(self, as_of=None, control: bool = False) -> Iterator[Session]:
+        """A session for questions; with ``as_of`` (a moment) it reads the store as it stood then
+        (tracker.query.asof: its events, and with ``control`` its control too), and what that view could
+        not restore is in ``session.info["as_of"].notes``."""
+        with self.session() as session:
+            if as_of is None:
+                yield session
+                return
+            from tracker.query.asof import store_as_of
+
+            with store_as_of(session, as_of, control=control):
+                yield session
+
     def close(self) -> None:
         self.engine.dispose()
 
-    def _records(self, records: Callable, query) -> Iterator[dict]:
+    def _records(self, records: Callable, query, as_of=None) -> Iterator[dict]:
         """``records(session, query)`` in a session of its own, read as the records are consumed."""
-        with self.session() as session:
+        with self.reading(as_of) as session:
             yield from records(session, query)
 
     # -- loading ----------------------------------------------------------------
@@ -136,15 +150,17 @@ class Store:
         with self.session(writer=True) as session:
             return import_control(session, paths, mapping=mapping, date=date, series=series, progress=progress)
 
-    def changes(self, start, end, country: str | None = None, actor: str | None = None, **within) -> Answer:
+    def changes(self, start, end, country: str | None = None, actor: str | None = None, as_of=None,
+                **within) -> Answer:
         """Places whose holder changed between two dates, with the evidence (tracker.query.changes);
         ``admin1``, ``admin2`` and ``place`` narrow the places as ``country`` does."""
         from tracker.query.changes import changes
 
-        with self.session() as session:
+        with self.reading(as_of, control=True) as session:
             records = changes(session, start, end, country=country, actor=actor, **within)
+            notes = _notes(session)
         return answer(f"{len(records)} change(s) of hands from {start} to {end}", records, CHANGE_COLUMNS,
-                      noun="changes")
+                      noun="changes", notes=notes)
 
     def check(self) -> Answer:
         """The consistency findings on control (tracker.query.checks); the verdict is ``errors`` or ``ok``."""
@@ -156,37 +172,45 @@ class Store:
         return answer(f"check: {errors} error(s), {len(findings) - errors} warning(s)",
                       [f.record() for f in findings], FINDING_COLUMNS, "errors" if errors else "ok")
 
-    def who_held(self, place: str, at, prefer: str | None = None, horizon: int | None = None) -> Answer:
+    def who_held(self, place: str, at, prefer: str | None = None, horizon: int | None = None, as_of=None) -> Answer:
         """Who held PLACE (a name or ``LAT,LON``) at a date; ``prefer`` graded|latest|source=NAME;
-        ``horizon`` (days) after which a claim without fresh evidence is stale (tracker.control.freshness)."""
-        with self.session() as session:
+        ``horizon`` (days) after which a claim without fresh evidence is stale (tracker.control.freshness);
+        ``as_of`` a moment: the store as it stood then (tracker.query.asof)."""
+        with self.reading(as_of, control=True) as session:
             holding = control.who_held(session, place, at, prefer=prefer, horizon=horizon)
-            return answer(holding.headline(), holding.records(), CLAIM_COLUMNS + ["origin"], holding.answer)
+            return answer(holding.headline(), holding.records(), CLAIM_COLUMNS + ["origin"], holding.answer,
+                          notes=_notes(session))
 
-    def held_by(self, actor: str, at, include_affiliates: bool = False, horizon: int | None = None) -> Answer:
-        with self.session() as session:
+    def held_by(self, actor: str, at, include_affiliates: bool = False, horizon: int | None = None,
+                as_of=None) -> Answer:
+        with self.reading(as_of, control=True) as session:
             who = find_actor(session, actor)
             claims = control.held_by(session, who, at, include_affiliates, horizon=horizon)
             places = sorted({c.span.location.name for c in claims})
             extra = " with affiliates" if include_affiliates else ""
             headline = f"{who.name}{extra} at {at}: " + ("; ".join(places) if places else "no control recorded")
-            return answer(headline, [c.record() for c in claims], CLAIM_COLUMNS)
+            return answer(headline, [c.record() for c in claims], CLAIM_COLUMNS, notes=_notes(session))
 
     # -- history and lookups --------------------------------------------------------
-    def timeline(self, name: str) -> Answer:
+    def timeline(self, name: str, as_of=None) -> Answer:
         """The timeline of a place, or of an actor when no place has that name, or of a ``LAT,LON`` point."""
         from tracker.geo.points import parse_point
         from tracker.names.resolve import place_at
 
-        with self.session() as session:
+        with self.reading(as_of, control=True) as session:
+            notes = _notes(session)
             point = parse_point(name)
             if point is not None and place_at(session, *point) is None:  # no place there: what the maps show
+                if as_of is not None:
+                    notes.append("map areas keep no versions: a point's timeline shows the maps as they are now")
                 return answer(f"timeline of {point[0]:g},{point[1]:g}", timeline.point_timeline(session, *point),
-                              TIMELINE_COLUMNS)
+                              TIMELINE_COLUMNS, notes=notes)
             subject = self._place_or_actor(session, name)
             if isinstance(subject, control.Location):
-                return answer(f"timeline of {subject.name}", timeline.place_timeline(session, subject), TIMELINE_COLUMNS)
-            return answer(f"timeline of {subject.name}", timeline.actor_timeline(session, subject), TIMELINE_COLUMNS)
+                return answer(f"timeline of {subject.name}", timeline.place_timeline(session, subject),
+                              TIMELINE_COLUMNS, notes=notes)
+            return answer(f"timeline of {subject.name}", timeline.actor_timeline(session, subject), TIMELINE_COLUMNS,
+                          notes=notes)
 
     def _place_or_actor(self, session: Session, name: str):
         place = actor = None
@@ -217,21 +241,25 @@ class Store:
         if filters.get("near") is not None:
             self._gazetteer_for(filters["near"], filters.get("country"), filters.pop("progress", None))
         filters.pop("progress", None)
-        with self.session() as session:
+        as_of = filters.pop("as_of", None)
+        with self.reading(as_of) as session:
             if filters.get("near") is not None:
                 filters["near"] = center = resolve_center(session, filters["near"])
             query = events.events_query(session, **filters)
-        records = self._records(events.event_records, query)
+            notes = _notes(session)
+        records = self._records(events.event_records, query, as_of)
         if center is not None:
             return answer("", add_distances(records, center), EVENT_COLUMNS + ["distance_km"],
-                          fields=events.EVENT_FIELDS + ["distance_km"], noun="events")
-        return answer("", records, EVENT_COLUMNS, fields=events.EVENT_FIELDS, noun="events")
+                          fields=events.EVENT_FIELDS + ["distance_km"], noun="events", notes=notes)
+        return answer("", records, EVENT_COLUMNS, fields=events.EVENT_FIELDS, noun="events", notes=notes)
 
-    def summary(self, by: Sequence[str] = ("year",), role: str = "any", **filters) -> Answer:
-        """Counts and fatalities of the events matching ``filters``, grouped ``by`` (tracker.query.summary)."""
-        with self.session() as session:
+    def summary(self, by: Sequence[str] = ("year",), role: str = "any", as_of=None, **filters) -> Answer:
+        """Counts and fatalities of the events matching ``filters``, grouped ``by`` (tracker.query.summary);
+        ``as_of`` a moment: the store as it stood then (tracker.query.asof)."""
+        with self.reading(as_of) as session:
             headline, columns, rows = summaries.summarize(session, by, role=role, **filters)
-        return answer(headline, rows, columns, fields=columns, noun="groups")
+            notes = _notes(session)
+        return answer(headline, rows, columns, fields=columns, noun="groups", notes=notes)
 
     def actor(self, name: str) -> Answer:
         """One actor's profile (``.one()``): kind, aliases, relations over time, sources."""
@@ -434,6 +462,14 @@ class Store:
             headline = f"within {radius_km:g} km of {center} at {at}: " + (
                 f"{len(places)} places with control recorded" if places else "no control recorded")
             return answer(headline, records, ["distance_km", "asked", "answer"] + CLAIM_COLUMNS)
+
+
+def _notes(session: Session) -> list[str]:
+    """What an as-of view open in ``session`` says of itself: its moment, and what it could not restore."""
+    view = session.info.get("as_of")
+    if view is None:
+        return []
+    return [f"as the store stood at {view.label()}", *view.notes]
 
 
 def _merged(summary: dict) -> Message:

@@ -1,5 +1,6 @@
 """The schema exists only through Alembic, and the migrations match the models."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -170,3 +171,53 @@ def test_0006_downgrade_refuses_what_the_older_schema_cannot_hold(empty_db_url):
         db.downgrade(engine, "0005")
     assert db.current_revision(engine) == db.SCHEMA_HEAD
     engine.dispose()
+
+
+def test_0009_says_which_kept_versions_stood_and_when(empty_db_url):
+    """A store of 0008: TST4 stood as export A said (loaded at 10:00) until export B superseded it at
+    11:00; export C (older, loaded at 12:00) gave a version that never stood."""
+    from tracker import Store
+
+    engine = db.make_engine(empty_db_url)
+    db.upgrade(engine, "0008")
+    with engine.begin() as conn:
+        sql = conn.exec_driver_sql
+        for sid, hour in ((1, 10), (2, 11), (3, 12)):
+            sql("INSERT INTO sources (id, key, kind, title, loaded_at) VALUES "
+                f"({sid}, 'acled:{sid}', 'dataset', 'ACLED export {sid}', '2026-11-30 {hour}:00:00')")
+        sql("INSERT INTO locations (id, name, kind, country_code) VALUES (1, 'Darnah', 'town', 'LY')")
+        sql("INSERT INTO events (id, source_id, key, external_scheme, external_id, external_key, date_start, date_end, "
+            "date_precision, event_type, location_id, fatalities_best, certainty, description) VALUES "
+            "(1, 2, 'TST4', 'acled', 'TST4', 'TST4', '2015-06-13', '2015-06-13', 'day', 'Battles', 1, 70, "
+            "'reported', 'Revised.')")
+        sql("INSERT INTO dataset_records (event_id, content_hash, stamp, recorded_date, country, recorded_at) VALUES "
+            "(1, 'hB', 1500000000, '2015-06-13', 'Libya', '2026-11-30 11:00:00')")
+        old = {"key": "TST4", "date": "2015-06-13", "event_type": "Battles", "location_id": 1, "actor_ids": [],
+               "fatalities_best": 7, "description": "First."}
+        for rid, sid, digest, written in ((1, 1, "hA", "11:00"), (2, 3, "hC", "12:00")):
+            sql("INSERT INTO event_revisions (id, event_id, external_scheme, external_id, external_key, source_id, "
+                f"change, stamp, content_hash, country, recorded_date, recorded_at, content) VALUES ({rid}, 1, 'acled', "
+                f"'TST4', 'TST4', {sid}, 'version', 1434153600, '{digest}', 'Libya', '2015-06-13', "
+                f"'2026-11-30 {written}:00', '{json.dumps(dict(old, fatalities_best=7 if rid == 1 else 5))}')")
+        if conn.dialect.name == "postgresql":
+            for table in ("sources", "locations", "events", "event_revisions"):
+                sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        stood = conn.exec_driver_sql("SELECT id, stood_from, stood_until FROM event_revisions ORDER BY id").all()
+        first = conn.exec_driver_sql("SELECT id, first_loaded_at FROM sources ORDER BY id").all()
+    engine.dispose()
+    at = lambda hour: dt.datetime(2026, 11, 30, hour)  # noqa: E731
+    assert [(i, _moment(a), _moment(b)) for i, a, b in stood] == [(1, at(10), at(11)), (2, None, None)]
+    assert [(i, _moment(a)) for i, a in first] == [(1, at(10)), (2, at(11)), (3, at(12))]
+    store = Store(empty_db_url)
+    assert [e["fatalities_best"] for e in store.events(as_of="2026-11-30T10:30")] == [7]
+    assert [e["fatalities_best"] for e in store.events(as_of="2026-11-30T11:30")] == [70]
+    assert store.events(as_of="2026-11-30T09:00").all() == []
+    store.close()
+
+
+def _moment(value):
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))

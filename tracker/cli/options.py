@@ -32,6 +32,32 @@ class FuzzyDateType(click.ParamType):
 FUZZY_DATE = FuzzyDateType()
 
 
+class MomentType(click.ParamType):
+    """A moment of the wall clock (UTC unless it says otherwise): 2026-11-30 (its end), 2026-11-30T12:00."""
+
+    name = "MOMENT"
+
+    def convert(self, value, param, ctx):
+        from tracker.model.dates import BadDate
+        from tracker.query.asof import parse_moment
+
+        try:
+            return parse_moment(value)
+        except BadDate as exc:
+            self.fail(str(exc), param, ctx)
+
+
+MOMENT = MomentType()
+
+
+def as_of_option(func):
+    """``--as-of MOMENT``: the store as it stood then (tracker.query.asof)."""
+    return click.option(
+        "--as-of", "as_of", type=MOMENT, metavar="MOMENT",
+        help="Answer from the store as it stood at this moment (UTC; a date means its end): before a later "
+             "import revised, deleted or added what it did.")(func)
+
+
 class PreferenceType(click.ParamType):
     """Which claims a disputed answer prefers: graded, latest or source=NAME."""
 
@@ -85,11 +111,11 @@ def event_question_options(func):
     ]
     for option in reversed(options):
         func = option(func)
-    return near_options(func)
+    return as_of_option(near_options(func))
 
 
 FILTERS = ("place", "actor", "start", "end", "country", "admin1", "admin2", "dataset", "source", "min_fatalities",
-           "certainty", "search", "overlap")
+           "certainty", "search", "overlap", "as_of")
 
 
 def event_filters(params: dict) -> dict:

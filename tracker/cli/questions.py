@@ -7,6 +7,7 @@ import click
 from tracker.cli.options import (
     FUZZY_DATE,
     PREFERENCE,
+    as_of_option,
     check_near,
     check_window,
     event_filters,
@@ -28,10 +29,11 @@ from tracker.query.summary import GROUPS
               help="When sources disagree, answer from the best-graded, the latest, or the named source "
                    "(every claim is still listed).")
 @horizon_option
+@as_of_option
 @format_option(coordinates=True)
 @pass_context
 @catch_errors
-def who_held(context, place, at, near, radius, prefer, horizon, fmt):
+def who_held(context, place, at, near, radius, prefer, horizon, as_of, fmt):
     """Who held PLACE (a name or LAT,LON) at a date, with status, period and sources.
 
     With --near PLACE|LAT,LON --radius KM instead of PLACE: who held each place
@@ -46,9 +48,11 @@ def who_held(context, place, at, near, radius, prefer, horizon, fmt):
     if prefer and near is not None:
         raise click.UsageError("use only one of --prefer or --near")
     if near is not None:
+        if as_of is not None:
+            raise click.UsageError("use only one of --as-of or --near")
         emit(context.store().who_held_near(near, radius, at, horizon=horizon), fmt)
         return
-    emit(context.store().who_held(place, at, prefer=prefer, horizon=horizon), fmt)
+    emit(context.store().who_held(place, at, prefer=prefer, horizon=horizon, as_of=as_of), fmt)
 
 
 @cli.command("held-by")
@@ -56,28 +60,30 @@ def who_held(context, place, at, near, radius, prefer, horizon, fmt):
 @click.option("--at", "at", type=FUZZY_DATE, required=True, help="The date.")
 @click.option("--include-affiliates", is_flag=True, help="Also what its affiliates and members held.")
 @horizon_option
+@as_of_option
 @format_option(coordinates=True)
 @pass_context
 @catch_errors
-def held_by(context, actor, at, include_affiliates, horizon, fmt):
+def held_by(context, actor, at, include_affiliates, horizon, as_of, fmt):
     """What ACTOR held (or contested) at a date; claims without fresh evidence are stale.
 
     Example: tracker held-by "MSC Derna" --at 2015-06-20
     """
-    emit(context.store().held_by(actor, at, include_affiliates, horizon=horizon), fmt)
+    emit(context.store().held_by(actor, at, include_affiliates, horizon=horizon, as_of=as_of), fmt)
 
 
 @cli.command()
 @click.argument("name")
+@as_of_option
 @format_option()
 @pass_context
 @catch_errors
-def timeline(context, name, fmt):
+def timeline(context, name, as_of, fmt):
     """Control periods and events of a place (or an actor), in date order.
 
     Example: tracker timeline Derna
     """
-    emit(context.store().timeline(name), fmt)
+    emit(context.store().timeline(name, as_of=as_of), fmt)
 
 
 @cli.command()
@@ -88,17 +94,18 @@ def timeline(context, name, fmt):
 @click.option("--admin2", metavar="AREA", help="Only places in this second-level area.")
 @click.option("--place", help="Only this place and the places inside it.")
 @click.option("--actor", help="Only changes in which this actor gained or lost a place.")
+@as_of_option
 @format_option(coordinates=True)
 @pass_context
 @catch_errors
-def changes(context, start, end, country, admin1, admin2, place, actor, fmt):
+def changes(context, start, end, country, admin1, admin2, place, actor, as_of, fmt):
     """Every place whose holder changed in a window: from whom, to whom, when, and the evidence.
 
     Example: tracker changes --from 2015-06-01 --to 2015-06-30 --country Libya
     """
     check_window(start, end)
     within = {k: v for k, v in (("admin1", admin1), ("admin2", admin2), ("place", place)) if v}
-    emit(context.store().changes(start, end, country=country, actor=actor, **within), fmt)
+    emit(context.store().changes(start, end, country=country, actor=actor, as_of=as_of, **within), fmt)
 
 
 @cli.command()

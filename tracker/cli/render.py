@@ -119,6 +119,8 @@ def emit(answer, fmt: str, vertical: bool = False, columns: list[str] | None = N
     (unless ``wide``). When no record comes, a table or csv still gets its header, and stderr "0 events"."""
     from tracker.output.formats import write
 
+    for note in getattr(answer, "notes", ()):
+        click.echo(f"note: {note}", err=True)
     if fmt == "table" and headline and answer.headline:
         click.echo(answer.headline)
     counted = _Counted(answer.records)

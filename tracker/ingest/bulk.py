@@ -33,7 +33,8 @@ _INSERTS = {
                                             "country", "cited", "attributes", "recorded_at"]),
     "event_revisions": ("event_revisions", ["event_id", "external_scheme", "external_id", "external_release",
                                             "external_key", "source_id", "change", "stamp", "content_hash",
-                                            "country", "recorded_date", "recorded_at", "content"]),
+                                            "country", "recorded_date", "recorded_at", "content", "stood_from",
+                                            "stood_until"]),
     "actor_sources": ("actor_sources", ["actor_id", "source_id"]),
     "location_sources": ("location_sources", ["location_id", "source_id"]),
 }
@@ -92,7 +93,9 @@ class BulkWriter:
     def day(self, value: dt.date):
         return value.isoformat() if self.sqlite else value
 
-    def moment(self, value: dt.datetime):
+    def moment(self, value: dt.datetime | None):
+        if value is None:
+            return None
         return value.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
 
 
@@ -116,10 +119,11 @@ def delete_events(conn: Connection, write: BulkWriter, places, doomed: list[tupl
             c = v["content"]
             rows.append((None, c["scheme"], c["external_id"], c["release"], c["key"], v["source_id"], "version",
                          v["stamp"], c["content_hash"], v["country"],
-                         write.day(v["recorded_date"]) if v["recorded_date"] else None, recorded, JSON.encode(c)))
+                         write.day(v["recorded_date"]) if v["recorded_date"] else None, recorded, JSON.encode(c),
+                         write.moment(v["recorded_at"]), recorded))  # it stood until now
             if stamp is not None:
                 rows.append((None, c["scheme"], c["external_id"], c["release"], c["key"], source_id, "deleted",
-                             stamp, None, None, None, recorded, JSON.encode({"reason": reason})))
+                             stamp, None, None, None, recorded, JSON.encode({"reason": reason}), None, None))
             if v["transfer"] and c.get("location_id") is not None:
                 touched.add(c["location_id"])
         write("event_revisions", rows)

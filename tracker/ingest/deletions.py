@@ -199,7 +199,7 @@ def import_deletions(conn: Connection, path: str, release: str | None = None,
             continue
         for own in keys:
             tombstones.append((None, "acled", ext, ns, own, source_id, "deleted", stamp, None, None, None,
-                               write.moment(now), JSON.encode({"reason": "deleted by ACLED"})))
+                               write.moment(now), JSON.encode({"reason": "deleted by ACLED"}), None, None))
         if not events:
             result.not_stored += 1
         for eid, _, version, deleted in events:
@@ -226,7 +226,7 @@ def _source(conn: Connection, info: FileInfo, now: dt.datetime) -> tuple[int, st
         key=key, kind="dataset", title=title[:500], publisher="ACLED (Armed Conflict Location & Event Data)",
         url="https://acleddata.com", file_name=str(info.path)[:500], content_hash=info.sha256,
         notes=f"ACLED deleted-events list {name} (SHA-256 {info.sha256}), imported on {now.date().isoformat()}.",
-        loaded_at=now)).inserted_primary_key
+        loaded_at=now, first_loaded_at=now)).inserted_primary_key
     assert inserted is not None  # a single-row INSERT has its key
     return inserted[0], title
 

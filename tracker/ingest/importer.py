@@ -394,7 +394,7 @@ class _Importer:
         inserted = self.conn.execute(insert(table).values(
             key=key, kind="dataset", title=title[:500], publisher=self.dataset.publisher, url=self.dataset.url,
             file_name=str(self.file)[:500], content_hash=self.info.sha256, notes=notes, loaded_at=self.now,
-            export_stamp=self.export_stamp,
+            first_loaded_at=self.now, export_stamp=self.export_stamp,
         )).inserted_primary_key
         assert inserted is not None  # a single-row INSERT has the key it gave
         return inserted[0], key, title
@@ -768,7 +768,7 @@ class _Importer:
         if plan.tombstones:
             self.write("event_revisions", [
                 (eid, self.scheme, ext, release, key, source_id, "deleted", stamp, None, None, None,
-                 self.write.moment(self.now), JSON.encode({"reason": why}))
+                 self.write.moment(self.now), JSON.encode({"reason": why}), None, None)
                 for key, release, ext, eid, stamp, source_id, why in plan.tombstones])
 
     def _resolve(self, pending: list[_Pending]) -> dict[int, tuple]:
@@ -862,7 +862,7 @@ class _Importer:
             revisions.append((match.event_id, self.scheme, match.external_id, match.release, match.key,
                               match.source_id, "version", match.version.stamp, match.version.content_hash,
                               match.country, w.day(match.recorded) if match.recorded else None, recorded,
-                              JSON.encode(was["content"])))
+                              JSON.encode(was["content"]), w.moment(was["recorded_at"]), recorded))
             updates.append((self.source_id, day(row.date_start), day(row.date_end), row.date_precision,
                             row.event_type, row.sub_type, place, row.latitude, row.longitude,
                             row.coord_precision, row.fatalities_low,
@@ -903,7 +903,7 @@ class _Importer:
             rows.append((event_id, self.scheme, row.external_id, release, key, self.source_id, "version",
                          version.stamp, p.digest, row.country,
                          self.write.day(row.recorded_date) if row.recorded_date else None, recorded,
-                         JSON.encode(content)))
+                         JSON.encode(content), None, None))  # older than what stands: it never stood
         self.write("event_revisions", rows)
 
     def _rename(self, renames: list) -> None:

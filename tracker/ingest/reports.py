@@ -232,7 +232,7 @@ class _Loader:
             loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         )
         if source is None:
-            source = Source(key=report["id"], **values)
+            source = Source(key=report["id"], first_loaded_at=values["loaded_at"], **values)
             self.session.add(source)
         else:
             _assign(source, values)

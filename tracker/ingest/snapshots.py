@@ -521,7 +521,7 @@ class _Importer:
             loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         )
         if source is None:
-            source = Source(key=key, **values)
+            source = Source(key=key, first_loaded_at=values["loaded_at"], **values)
             self.session.add(source)
             self.session.flush()
             result.status = "inserted"

@@ -95,6 +95,7 @@ def _content(scheme, external_id, release, key, date_start, date_end, precision,
     return {
         "scheme": scheme, "external_id": external_id, "release": release, "key": key,
         "date": str(FuzzyDate(date_start, date_end, precision)),
+        "date_start": date_start.isoformat(), "date_end": date_end.isoformat(), "date_precision": precision,
         "recorded_date": recorded.isoformat() if recorded else None,
         "event_type": event_type, "sub_type": sub_type, "place": place, "location_id": location_id,
         "latitude": point[0], "longitude": point[1], "coord_precision": point[2],

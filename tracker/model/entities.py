@@ -92,6 +92,9 @@ class Source(Base):
     file_name: Mapped[str | None] = mapped_column(String(500))
     content_hash: Mapped[str | None] = mapped_column(String(64))
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # When the source first entered the store (a report reloaded keeps it; loaded_at moves):
+    # the store "as it stood" at a moment holds only sources first loaded by then (tracker.query.asof).
+    first_loaded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # A dataset file's own clock (Unix seconds): the export's date, from its name,
     # --as-of-export or its latest event. NULL when each row carries its own
     # timestamp and the file names no date. Versions are ordered by it, never by
@@ -332,7 +335,11 @@ class EventRevision(Base):
     longer held it; ``stamp`` is when). Rows are kept by identity
     (``external_scheme``, ``external_key``) so that the history of a deleted
     event survives it. ``recorded_at`` is when tracker wrote the row (the
-    wall clock; it orders nothing).
+    wall clock; it orders nothing). A version that once stood in the store
+    (superseded by a newer one, or deleted) keeps when: ``stood_from`` to
+    ``stood_until`` on the wall clock (tracker.query.asof reads the store as
+    it stood at a moment from them); a version that never stood (older than
+    what stood when it came) has neither.
     """
 
     __tablename__ = "event_revisions"
@@ -356,6 +363,8 @@ class EventRevision(Base):
     recorded_date: Mapped[dt.date | None] = mapped_column(Date)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
     content: Mapped[str | None] = mapped_column(Text)  # JSON: the version as tracker.query.history writes it
+    stood_from: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    stood_until: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
 
 
 class DatasetCoverage(Base):

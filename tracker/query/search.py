@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from tracker.errors import TrackerError
@@ -39,8 +39,16 @@ def search_condition(session: Session, query: str):
         return text(f"{PG_DOCUMENT} @@ phraseto_tsquery('english', :search_phrase)").bindparams(
             search_phrase=" ".join(found))
     phrase = '"' + " ".join(found) + '"'  # an FTS5 phrase: the words in order, each stemmed
-    return Event.id.in_(select(text("rowid")).select_from(text("event_search"))
-                        .where(text("event_search MATCH :search_phrase").bindparams(search_phrase=phrase)))
+    now = Event.id.in_(select(text("rowid")).select_from(text("main.event_search"))
+                       .where(text("event_search MATCH :search_phrase").bindparams(search_phrase=phrase)))
+    if session.info.get("as_of") is None:
+        return now
+    # The store as it stood (tracker.query.asof): what stands now where it stood then, and the versions
+    # restored by their own index.
+    restored = select(text("id")).select_from(text("temp.asof_events"))
+    then = Event.id.in_(select(text("rowid")).select_from(text("temp.asof_search"))
+                        .where(text("asof_search MATCH :search_phrase_then").bindparams(search_phrase_then=phrase)))
+    return or_(and_(now, Event.id.not_in(restored)), then)
 
 
 __all__ = ["search_condition", "words"]
