@@ -278,9 +278,10 @@ class _Builder:
 
     def _notes(self) -> None:
         s = Source.__table__
-        reloaded = [str(title) for title in self.conn.execute(select(s.c.title).where(
+        rows = self.conn.execute(select(s.c.title).where(
             s.c.kind == "report", func.coalesce(s.c.first_loaded_at, s.c.loaded_at) <= self.view.moment,
-            s.c.loaded_at > self.view.moment).order_by(s.c.title)).scalars()]
+            s.c.loaded_at > self.view.moment).order_by(s.c.title)).all()
+        reloaded = [str(row[0]) for row in rows]
         for title in reloaded:
             self.view.notes.append(f"report {title!r} was reloaded after {self.view.label()}: "
                                    "reports keep no versions, so it is shown as it is now")
