@@ -188,3 +188,43 @@ def test_ambiguous_reference_lists_candidates(tmp_path, run):
     assert result.exit_code == 1
     assert "ambiguous" in result.stderr
     assert "Alpha Brigade (other, LY)" in result.stderr and "Alpha Battalion (other, SY)" in result.stderr
+
+
+def _darnah_tree(store) -> tuple:
+    """What a user sees of Darnah: the events filed in the district, and the areas that hold the city."""
+    events = sorted((e["dataset"], e["date"], e["description"]) for e in store.events(admin1="Darnah"))
+    areas = sorted((p["kind"], p["name"]) for p in store.places(country="Libya") if p["kind"] in ("admin1", "admin2"))
+    city = [(p["admin1"], p["admin2"], p["events"]) for p in store.places(search="Derna") if p["kind"] == "city"]
+    return events, areas, city
+
+
+def test_a_report_and_an_acled_file_meet_in_one_tree_in_either_order(new_db):
+    """The seed's city Derna (alias Darnah) is ACLED's town Darnah, never ACLED's district Darnah:
+    whichever comes first, the district holds the report's events and ACLED's."""
+    from test_import_acled import OWN
+
+    from tracker import Store
+
+    trees = []
+    for order in (("seed", "acled"), ("acled", "seed")):
+        store = Store(new_db())
+        for step in order:
+            if step == "seed":
+                store.load([str(SEED)])
+            else:
+                store.import_dataset("acled", str(OWN))
+        trees.append(_darnah_tree(store))
+        store.close()
+    assert trees[0] == trees[1]
+    events, areas, city = trees[0]
+    import csv
+
+    import yaml
+
+    with open(OWN, encoding="utf-8", newline="") as fh:
+        acled = sum(1 for row in csv.DictReader(fh) if row["admin1"] == "Darnah")
+    report = len(yaml.safe_load(SEED.read_text(encoding="utf-8"))["events"])  # every one of them is in Derna
+    assert sorted(d for d, _, _ in events) == ["acled"] * acled + ["report"] * report
+    assert areas == [("admin1", "Benghazi"), ("admin1", "Darnah"), ("admin1", "Tripoli"),
+                     ("admin2", "Benghazi"), ("admin2", "Darnah"), ("admin2", "Tripoli")]
+    assert city == [("Darnah", "Darnah", 14)]

@@ -40,6 +40,7 @@ from tracker.geo.gazetteer import (
     place_by_id,
 )
 from tracker.model.entities import GeocoderAnswer, Location, Source, location_sources
+from tracker.model.vocabularies import AREA_KINDS  # regions: never a populated place's point
 from tracker.names.normalize import normalize_name
 from tracker.names.resolve import ancestors
 from tracker.names.transliteration import similarity
@@ -259,7 +260,6 @@ def geocode(session: Session, name: str, country: str | None = None, admin: str 
 # -- giving places coordinates ----------------------------------------------------------------------------------
 CITY_KINDS = ("city", "town", "village", "other")
 INSIDE_KINDS = ("neighbourhood", "district", "facility", "area")  # may take the enclosing place's point
-AREA_KINDS = ("country", "admin1", "admin2", "admin3")  # regions: never a populated place's point
 
 
 @dataclass

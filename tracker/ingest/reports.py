@@ -41,6 +41,7 @@ from tracker.model.entities import (
     LocationAlias,
     Source,
 )
+from tracker.model.vocabularies import AREA_KINDS
 from tracker.names.normalize import normalize_name
 from tracker.names.resolve import actor_candidates, actor_ids_named, ancestors, location_candidates, location_ids_named
 from tracker.results import Result
@@ -340,17 +341,7 @@ class _Loader:
         if earlier and parent is None:
             raise self.doc.error(path + ("name",), f"{item['name']!r} is already a name of place {sorted(earlier)[0]!r} in this report (give a parent to tell them apart)")
         country = item.get("country") or (parent.country_code if parent is not None else None)
-        ids = location_ids_named(self.session, [item["name"]]) or location_ids_named(self.session, names)
-        if ids and (parent is not None or country):
-            narrowed = set()
-            for pid in ids:
-                p = self.session.get_one(Location, pid)
-                if parent is not None and p.parent_id not in (None, parent.id):
-                    continue
-                if country and p.country_code not in (None, country):
-                    continue
-                narrowed.add(pid)
-            ids = narrowed
+        ids = self._same_place(item, names, parent, country)
         if len(ids) > 1:
             listed = "; ".join(str(c) for c in location_candidates(self.session, ids))
             raise self.doc.error(path + ("name",), f"names match several known places: {listed}")
@@ -368,6 +359,8 @@ class _Loader:
             place = self.session.get_one(Location, ids.pop())
             if parent is not None and (parent.id == place.id or place in ancestors(parent)):
                 raise self.doc.error(path + ("parent",), f"{item['parent']!r} lies inside {item['name']!r}: a cycle")
+            if parent is not None and place.parent_id != parent.id and parent in ancestors(place):
+                del values["parent"]  # already filed deeper inside it (a dataset's admin areas): kept there
             if _assign(place, values):
                 self.counts.bump("places", "updated")
             if self.source not in place.sources:
@@ -380,6 +373,25 @@ class _Loader:
         self.places[item["id"]] = place
         for n in names:
             self.place_names.setdefault(normalize_name(n), set()).add(item["id"])
+
+    def _same_place(self, item: dict, names: list[str], parent: Location | None, country: str | None) -> set[int]:
+        """The known places this report place is: one of its names, the same kind of place (an area is
+        never a town of the same name), inside its parent (at any depth) and in its country."""
+        area = item.get("kind", "other") in AREA_KINDS
+        found = set()
+        for ids in (location_ids_named(self.session, [item["name"]]), location_ids_named(self.session, names)):
+            for pid in ids:
+                p = self.session.get_one(Location, pid)
+                if (p.kind in AREA_KINDS) != area or (area and p.kind != item["kind"]):
+                    continue
+                if parent is not None and p.parent_id is not None and parent not in ancestors(p):
+                    continue
+                if country and p.country_code not in (None, country):
+                    continue
+                found.add(pid)
+            if found:
+                return found
+        return found
 
     # -- keyed records -------------------------------------------------------------
     def _existing(self, model: type[_Keyed]) -> dict[str, _Keyed]:

@@ -31,6 +31,9 @@ LOCATION_KINDS = (
     "area",
     "other",
 )
+# The administrative kinds: a country and its areas. A place of one of them is never the same
+# place as a city or a village of the same name (Darnah the district, Darnah the city).
+AREA_KINDS = ("country", "admin1", "admin2", "admin3")
 COORD_PRECISIONS = ("exact", "near", "region")
 CERTAINTIES = ("confirmed", "reported", "likely", "alleged", "rumoured")
 CONTROL_STATUSES = ("held", "contested", "partial", "besieged")
