@@ -90,6 +90,7 @@ class Store:
     def load(self, paths: Sequence[str], progress=None) -> Results:
         """Load report files (or a tracker archive into an empty store), all or nothing; places loaded
         without a point take the gazetteer's (loaded for their countries on first need)."""
+        from tracker.geo.admin_areas import file_in_admin_areas
         from tracker.geo.geocoding import locate_loaded_places
         from tracker.ingest import archive, reports  # jsonschema is only needed when loading
 
@@ -101,6 +102,7 @@ class Store:
                 else:
                     results.append(reports.load_report(session, path))
             locate_loaded_places(session, results, progress)  # points from the gazetteer
+            file_in_admin_areas(session)  # and the admin1 areas its codes name (tracker.geo.admin_areas)
             self._control_after_load(session, results)  # derived and map spans for what changed
             return Results(results)
 
@@ -299,6 +301,7 @@ class Store:
         An ACLED deletions list (``event_id_cnty``, ``deleted_timestamp``) given
         as an export is imported as one (:meth:`import_deletions`).
         """
+        from tracker.geo.admin_areas import file_in_admin_areas
         from tracker.ingest.datafiles import inspect_file
         from tracker.ingest.datasets import dataset_named
         from tracker.ingest.importer import ImportOptions, import_file
@@ -313,6 +316,7 @@ class Store:
         stage = options.progress or (lambda p: None)
         with self.session(writer=True) as session:
             result = import_file(session.connection(), importer, path, options, info)
+            file_in_admin_areas(session)  # a report's city into the areas this file brought (tracker.geo.admin_areas)
             stage(Progress(f"re-deriving control at {len(result.touched_places):,} places", 0))
             self._rederive(session, result.touched_places)
             stage(Progress("committing", 0))

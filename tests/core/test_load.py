@@ -228,3 +228,53 @@ def test_a_report_and_an_acled_file_meet_in_one_tree_in_either_order(new_db):
     assert areas == [("admin1", "Benghazi"), ("admin1", "Darnah"), ("admin1", "Tripoli"),
                      ("admin2", "Benghazi"), ("admin2", "Darnah"), ("admin2", "Tripoli")]
     assert city == [("Darnah", "Darnah", 14)]
+
+
+CITY_ONLY = """\
+format: tracker-report/1
+report: {id: own-derna-city, title: A city the dataset does not name, published: "2015-06"}
+places:
+  - {id: libya, name: Libya, kind: country, country: LY}
+  - {id: city, name: Derna city, kind: city, parent: libya, geonames_id: 87205,
+     coordinates: {lat: 32.76704, lon: 22.63669}}
+events:
+  - {id: e1, date: "2015-06-12", type: Battles, place: city, description: Fighting in the city.}
+"""
+
+
+@pytest.mark.parametrize("report_first", [True, False])
+def test_the_gazetteers_admin_code_files_a_city_in_the_datasets_area(new_db, tmp_path, report_first):
+    """A report's city the ACLED rows never name (no name in common) still meets them in one tree:
+    the gazetteer puts GeoNames 87205 in admin1 70, Darnah, the area ACLED's rows are filed in."""
+    from test_geocode import SAMPLE
+    from test_import_acled import OWN
+
+    from tracker import Store
+
+    report = tmp_path / "city.yaml"
+    report.write_text(CITY_ONLY, encoding="utf-8")
+    store = Store(new_db())
+    store.load_gazetteer(str(SAMPLE))
+    steps = [lambda: store.load([str(report)]), lambda: store.import_dataset("acled", str(OWN))]
+    for step in steps if report_first else reversed(steps):
+        step()
+    [city] = [p for p in store.places(search="Derna city")]
+    assert (city["admin1"], city["parent"]) == ("Darnah", "Darnah")
+    assert [e["description"] for e in store.events(admin1="Darnah", dataset="report")] == ["Fighting in the city."]
+    store.close()
+
+
+def test_a_report_alone_keeps_its_own_tree(new_db, tmp_path):
+    """No area is made up from the gazetteer: with no dataset, the city stays in its country."""
+    from test_geocode import SAMPLE
+
+    from tracker import Store
+
+    report = tmp_path / "city.yaml"
+    report.write_text(CITY_ONLY, encoding="utf-8")
+    store = Store(new_db())
+    store.load_gazetteer(str(SAMPLE))
+    store.load([str(report)])
+    [city] = [p for p in store.places(search="Derna city")]
+    assert (city["admin1"], city["parent"]) == ("", "Libya")
+    store.close()
