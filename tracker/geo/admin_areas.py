@@ -60,6 +60,8 @@ def file_in_admin_areas(session: Session, place_ids: Iterable[int] | None = None
     moved = 0
     for place, admin1 in session.execute(query).all():
         country_id = place.parent_id
+        if country_id is None or not admin1:  # (the query asks for both)
+            continue
         if country_id not in areas:
             areas[country_id] = _areas_by_key(session, country_id)
         found = areas[country_id].get(place_key(admin1), set())
