@@ -16,7 +16,7 @@ for scripts), ``summary()`` (one line for people; several for a batch),
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tracker.errors import TrackerError
@@ -33,6 +33,7 @@ class Answer:
     fields: list[str] = field(default_factory=list)  # every key of a record, in order (csv's header when none came)
     noun: str = ""  # what the records are ("events"), for "0 events" when none came
     notes: list[str] = field(default_factory=list)  # what a reader should know of the answer (stderr at the CLI)
+    count: Callable[[], int] | None = None  # how many records will come, when that can be asked first (a progress bar)
 
     def __post_init__(self) -> None:
         self.records = iter(self.records)

@@ -106,12 +106,12 @@ class Store:
             self._control_after_load(session, results)  # derived and map spans for what changed
             return Results(results)
 
-    def export_all(self, out) -> Message:
+    def export_all(self, out, progress=None) -> Message:
         """Write the whole store as a portable archive to a binary stream."""
         from tracker.ingest import archive
 
         with self.session() as session:
-            counts = archive.export_archive(session, out)
+            counts = archive.export_archive(session, out, progress=progress)
         return Message(f"exported {sum(counts.values())} rows from {len(counts)} tables",
                        {"rows": sum(counts.values()), "tables": len(counts)}, {"per_table": counts})
 
@@ -136,13 +136,18 @@ class Store:
         if places:
             materialize(session, location_ids=places)
 
-    def derive_control(self) -> Results:
+    def derive_control(self, progress=None) -> Results:
         """Re-derive control from every transfer event and every map series (``tracker derive-control``)."""
         from tracker.control.areas import materialize
         from tracker.control.derivation import derive_control
 
+        stage = progress or (lambda p: None)
         with self.session(writer=True) as session:
-            return Results([derive_control(session), materialize(session)])
+            derived = derive_control(session, progress=progress)
+            stage(Progress("map spans", 0))
+            mapped = materialize(session)
+            stage(Progress("committing", 0))
+            return Results([derived, mapped])
 
     def import_control(self, paths: Sequence[str], mapping: str | None = None, date=None,
                        series: str | None = None, progress=None):
@@ -250,10 +255,18 @@ class Store:
             query = events.events_query(session, **filters)
             notes = _notes(session)
         records = self._records(events.event_records, query, as_of)
+
+        def count() -> int:
+            with self.reading(as_of) as session:
+                return events.count_events(session, query)
+
         if center is not None:
-            return answer("", add_distances(records, center), EVENT_COLUMNS + ["distance_km"],
-                          fields=events.EVENT_FIELDS + ["distance_km"], noun="events", notes=notes)
-        return answer("", records, EVENT_COLUMNS, fields=events.EVENT_FIELDS, noun="events", notes=notes)
+            found = answer("", add_distances(records, center), EVENT_COLUMNS + ["distance_km"],
+                           fields=events.EVENT_FIELDS + ["distance_km"], noun="events", notes=notes)
+        else:
+            found = answer("", records, EVENT_COLUMNS, fields=events.EVENT_FIELDS, noun="events", notes=notes)
+        found.count = count
+        return found
 
     def summary(self, by: Sequence[str] = ("year",), role: str = "any", as_of=None, **filters) -> Answer:
         """Counts and fatalities of the events matching ``filters``, grouped ``by`` (tracker.query.summary);

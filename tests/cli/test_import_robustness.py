@@ -181,12 +181,13 @@ def test_terminal_escapes_in_a_csv_are_refused(populated, tmp_path):
 
 
 # -- progress, on a terminal only ----------------------------------------------------------------------
-def _on_a_terminal(cmd) -> tuple[int, str]:
-    """Run ``cmd`` with its stderr on a pseudo-terminal (stdout piped); returns (exit code, what the terminal showed)."""
+def _on_a_terminal(cmd, stdout=None) -> tuple[int, str]:
+    """Run ``cmd`` with its stderr on a pseudo-terminal (stdout piped, or to the file ``stdout``); returns
+    (exit code, what the terminal showed)."""
     import pty
 
     primary, secondary = pty.openpty()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=secondary, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=stdout or subprocess.PIPE, stderr=secondary, stdin=subprocess.DEVNULL)
     os.close(secondary)
     shown = b""
     while True:
@@ -197,7 +198,8 @@ def _on_a_terminal(cmd) -> tuple[int, str]:
         if not chunk:
             break
         shown += chunk
-    proc.stdout.read()
+    if proc.stdout is not None:
+        proc.stdout.read()
     os.close(primary)
     return proc.wait(), shown.decode("utf-8", "replace")
 
@@ -227,3 +229,23 @@ def test_control_import_progress_on_a_terminal(tmp_path, sqlite_url):
     assert code == 0, shown
     assert "files read: 100%|" in shown and "snapshots written: 100%|" in shown and "rebuilding control spans" in shown
     assert "5/5 [" in shown
+
+
+def test_derivation_exports_and_events_to_a_file_show_progress_on_a_terminal(tmp_path, sqlite_url):
+    big = _generated(tmp_path / "big.csv", 5000, seed=7, prefix="Q")
+    assert _import(sqlite_url, big).returncode == 0
+    with open(big, encoding="utf-8", newline="") as fh:
+        rows = sum(1 for _ in csv.DictReader(fh))
+    code, shown = _on_a_terminal(CLI + ["--db", sqlite_url, "derive-control"])
+    assert code == 0, shown
+    assert "reading transfer events" in shown and "places derived: 100%|" in shown and "map spans" in shown
+    with open(tmp_path / "events.csv", "wb") as out:
+        code, shown = _on_a_terminal(CLI + ["--db", sqlite_url, "events", "--format", "csv"], stdout=out)
+    assert code == 0, shown
+    # stdout is a file and stderr a terminal: "events written: 100%|██████████| 5000/5000 [...]"
+    assert "events written: 100%|" in shown and f"{rows}/{rows} [" in shown
+    with open(tmp_path / "events.csv", encoding="utf-8", newline="") as fh:
+        assert sum(1 for _ in csv.DictReader(fh)) == rows
+    code, shown = _on_a_terminal(CLI + ["--db", sqlite_url, "export", "--all", "-o", str(tmp_path / "all.gz")])
+    assert code == 0, shown
+    assert "rows exported: 100%|" in shown

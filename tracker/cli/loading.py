@@ -47,11 +47,15 @@ def export(context, everything, output, force):
     """
     if not everything:
         raise click.UsageError("say what to export: --all")
-    if output:
-        from tracker.output.files import replacing
+    progress = progress_renderer()
+    try:
+        if output:
+            from tracker.output.files import replacing
 
-        with replacing(output, "wb", force=force) as out:
-            result = context.store().export_all(out)
-    else:
-        result = context.store().export_all(sys.stdout.buffer)
+            with replacing(output, "wb", force=force) as out:
+                result = context.store().export_all(out, progress=progress)
+        else:
+            result = context.store().export_all(sys.stdout.buffer, progress=progress)
+    finally:
+        end_progress(progress)
     report(result)

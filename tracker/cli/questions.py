@@ -16,7 +16,7 @@ from tracker.cli.options import (
     horizon_option,
     near_options,
 )
-from tracker.cli.render import catch_errors, emit, report
+from tracker.cli.render import catch_errors, emit, end_progress, progress_renderer, report
 from tracker.cli.root import cli, pass_context
 from tracker.query.summary import GROUPS
 
@@ -139,7 +139,12 @@ def derive_control(context):
 
     Example: tracker derive-control
     """
-    report(context.store().derive_control())
+    progress = progress_renderer()
+    try:
+        results = context.store().derive_control(progress=progress)
+    finally:
+        end_progress(progress)
+    report(results)
 
 
 @cli.command()

@@ -116,8 +116,13 @@ def one_line(exc: BaseException) -> str:
 def emit(answer, fmt: str, vertical: bool = False, columns: list[str] | None = None, headline: bool = True,
          wide: bool = False) -> None:
     """An answer to stdout in the chosen format; a table gets the headline above it and fits the terminal
-    (unless ``wide``). When no record comes, a table or csv still gets its header, and stderr "0 events"."""
+    (unless ``wide``). When no record comes, a table or csv still gets its header, and stderr "0 events".
+    Records written to a file or a pipe, while stderr is a terminal, show a progress bar there."""
     from tracker.output.formats import write
+
+    progress = progress_renderer() if answer.count is not None and not sys.stdout.isatty() else None
+    if progress is not None:
+        answer.records = _shown(answer.records, answer.count(), answer.noun or "records", progress)
 
     for note in getattr(answer, "notes", ()):
         click.echo(f"note: {note}", err=True)
@@ -142,6 +147,23 @@ def terminal_width() -> int | None:
     if sys.stdout.isatty():
         return shutil.get_terminal_size().columns
     return None
+
+
+def _shown(records, total: int, noun: str, progress):
+    """The records, telling ``progress`` how many of ``total`` have passed."""
+    import time
+
+    from tracker.progress import Progress
+
+    started, n = time.monotonic(), 0
+    try:
+        for n, record in enumerate(records, 1):
+            if n % 2000 == 0:
+                progress(Progress(f"{noun} written", n, total, time.monotonic() - started, noun))
+            yield record
+        progress(Progress(f"{noun} written", n, total, time.monotonic() - started, noun))
+    finally:
+        end_progress(progress)
 
 
 class _Counted:

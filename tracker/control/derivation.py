@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ from tracker.model.entities import (
     LocationAlias,
     event_sources,
 )
+from tracker.progress import Progress
 from tracker.results import Result
 
 CHUNK = 500
@@ -346,9 +348,12 @@ def redundant_transfers(events: list[TransferEvent],
 
 
 # -- writing ---------------------------------------------------------------------------------
-def derive_control(session: Session, location_ids: Iterable[int] | None = None) -> DeriveResult:
-    """Bring the derived spans at the given places (default: everywhere) in line with their events."""
+def derive_control(session: Session, location_ids: Iterable[int] | None = None, progress=None) -> DeriveResult:
+    """Bring the derived spans at the given places (default: everywhere) in line with their events;
+    ``progress`` (tracker.progress) hears each stage, and places chained of their total."""
+    stage = progress or (lambda p: None)
     scope = None if location_ids is None else sorted(set(location_ids))
+    stage(Progress("reading transfer events", 0))
     events = load_transfer_events(session, location_ids=scope)
     places = {e.location_id for e in events}
     if scope is None:
@@ -361,8 +366,12 @@ def derive_control(session: Session, location_ids: Iterable[int] | None = None) 
     for e in events:
         by_place.setdefault(e.location_id, []).append(e)
     wanted: list[WantedSpan] = []
-    for place_events in by_place.values():
+    started = time.monotonic()
+    for n, place_events in enumerate(by_place.values(), 1):
         wanted.extend(_chain(place_events, anchored)[0])
+        if progress is not None and (n % 200 == 0 or n == len(by_place)):
+            progress(Progress("places derived", n, len(by_place), time.monotonic() - started, "places"))
+    stage(Progress(f"writing {len(wanted):,} derived spans", 0))
     written = write_spans(session, wanted, sorted(places), origin=ORIGIN)
     result = DeriveResult(inserted=written.inserted, updated=written.updated, deleted=written.deleted)
     result.places = len(by_place)

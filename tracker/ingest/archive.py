@@ -17,6 +17,7 @@ import base64
 import datetime as dt
 import gzip
 import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from tracker import db
 from tracker.errors import BadRecord, TrackerError
 from tracker.model import Base
+from tracker.progress import Progress
 from tracker.results import Result
 
 FORMAT = "tracker-archive/1"
@@ -110,15 +112,25 @@ class ArchiveResult(Result):
         return f"{self.file}: archive restored ({total} rows in {len(self.rows)} tables)"
 
 
-def export_archive(session: Session, out: IO[bytes], name: str = "") -> dict[str, int]:
-    """Write the whole store to ``out`` (a binary stream); returns rows per table."""
+def export_archive(session: Session, out: IO[bytes], name: str = "", progress=None) -> dict[str, int]:
+    """Write the whole store to ``out`` (a binary stream); returns rows per table.
+
+    ``progress`` (tracker.progress) hears rows written of the store's total, each table named.
+    """
     counts: dict[str, int] = {}
+    total = sum(session.scalar(select(func.count()).select_from(t)) or 0 for t in _tables()) if progress else 0
+    started, done = time.monotonic(), 0
     with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as gz:
         header = {"format": FORMAT, "schema": db.SCHEMA_HEAD}
         gz.write((json.dumps(header, sort_keys=True) + "\n").encode("utf-8"))
         for item in iter_archive(session):
             counts[item["table"]] = counts.get(item["table"], 0) + 1
             gz.write((json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+            done += 1
+            if progress is not None and done % 2000 == 0:
+                progress(Progress("rows exported", done, total, time.monotonic() - started, "rows", item["table"]))
+    if progress is not None:
+        progress(Progress("rows exported", done, total, time.monotonic() - started, "rows"))
     return counts
 
 

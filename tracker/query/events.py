@@ -149,6 +149,11 @@ RECORD_COLUMNS = (Event.id, Event.external_id, Event.key, Event.external_release
                   Event.fatalities_best, Event.fatalities_high, Event.certainty, Event.description, Event.source_id)
 
 
+def count_events(session: Session, query) -> int:
+    """How many events a query of :func:`events_query` gives (before a radius cuts them)."""
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
 def event_records(session: Session, query, batch: int = 2000) -> Iterator[dict]:
     """The records of a query's events, streamed from the database ``batch`` at a time.
 
