@@ -150,12 +150,14 @@ class Store:
             return Results([derived, mapped])
 
     def import_control(self, paths: Sequence[str], mapping: str | None = None, date=None,
-                       series: str | None = None, progress=None):
-        """Import control snapshots (CSV, GeoJSON), all or nothing; see tracker.ingest.snapshots."""
+                       series: str | None = None, progress=None, make_valid: bool = False):
+        """Import control snapshots (CSV, GeoJSON), all or nothing; see tracker.ingest.snapshots
+        (``make_valid``: repair invalid areas instead of refusing the file)."""
         from tracker.ingest.snapshots import import_control
 
         with self.session(writer=True) as session:
-            return import_control(session, paths, mapping=mapping, date=date, series=series, progress=progress)
+            return import_control(session, paths, mapping=mapping, date=date, series=series, progress=progress,
+                                  make_valid=make_valid)
 
     def changes(self, start, end, country: str | None = None, actor: str | None = None, as_of=None,
                 **within) -> Answer:

@@ -224,7 +224,7 @@ def test_control_import_progress_on_a_terminal(tmp_path, sqlite_url):
     if not files:
         pytest.skip("the DeepStateMap snapshots of ../shared are not here")
     mapping = ROOT / "seeds" / "control-maps" / "deepstatemap.yaml"
-    code, shown = _on_a_terminal(CLI + ["--db", sqlite_url, "import", "control", "--mapping", str(mapping),
+    code, shown = _on_a_terminal(CLI + ["--db", sqlite_url, "import", "control", "--make-valid", "--mapping", str(mapping),
                                         *map(str, files)])
     assert code == 0, shown
     assert "files read: 100%|" in shown and "snapshots written: 100%|" in shown and "rebuilding control spans" in shown

@@ -260,7 +260,7 @@ def test_derna_in_2017_is_stale_with_the_seed_report_and_the_acled_files(run, tm
 @needs_maps
 def test_after_the_last_deepstatemap_snapshot_the_answer_says_as_of_the_last_map(run):
     snapshots = sorted(MAPS.glob("*.geojson"))
-    assert run("import", "control", "--mapping", str(MAPPING), *map(str, snapshots)).exit_code == 0
+    assert run("import", "control", "--make-valid", "--mapping", str(MAPPING), *map(str, snapshots)).exit_code == 0
     point = "47.9118,38.6746"  # inside the occupied east on every map
     inside = run("who-held", point, "--at", "2025-07-15")
     assert inside.stdout.splitlines()[0] == f"{point} at 2025-07-15: held: Russian forces (from map areas containing it)"
@@ -276,7 +276,7 @@ def test_after_the_last_deepstatemap_snapshot_the_answer_says_as_of_the_last_map
 @needs_maps
 def test_a_hedged_deepstatemap_label_is_a_less_certain_claim(run):
     first = MAPS / "1648989208.geojson"  # 2022-04-03
-    assert run("import", "control", "--mapping", str(MAPPING), str(first)).exit_code == 0
+    assert run("import", "control", "--make-valid", "--mapping", str(MAPPING), str(first)).exit_code == 0
     point = "47.08402,32.79531"  # inside "Начебто звільнено 26.03. Читайте опис. Треба уточнення"
     claim = json.loads(run("who-held", point, "--at", "2022-04-03", "--format", "json").stdout)[0]
     assert (claim["holder"], claim["certainty"], claim["from"]) == ("Armed Forces of Ukraine", "rumoured", "2022-03-26")

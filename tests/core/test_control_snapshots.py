@@ -241,6 +241,34 @@ def test_bad_snapshots_are_one_line_and_write_nothing(testland, tmp_path):
     assert snapshot(testland.url) == before
 
 
+def test_a_self_intersecting_area_is_refused_unless_made_valid(testland, tmp_path):
+    """A bow tie around Testtown (its ring crosses itself at 35.0,48.0): refused, naming the feature and
+    the crossing; --make-valid imports its two triangles and says so."""
+    before = snapshot(testland.url)
+    bowtie = [[[34.5, 47.5], [35.5, 48.5], [35.5, 47.5], [34.5, 48.5], [34.5, 47.5]]]
+    path = write_collection(tmp_path / "bowtie-2022-01-01.geojson", [
+        feature({"type": "Polygon", "coordinates": square(20.0, 40.0)}, holder="Beta Front"),
+        feature({"type": "Polygon", "coordinates": bowtie}, holder="Alpha Brigade")])
+    result = testland("import", "control", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {path}:1: features[1].geometry: not a valid area: Self-intersection[35 48] "
+                             "(--make-valid repairs it: shapely's make_valid, kept to its polygons)\n")
+    assert snapshot(testland.url) == before
+    result = testland("import", "control", "--make-valid", str(path))
+    assert result.exit_code == 0, result.output
+    assert "inserted (2 areas; 0 places; 1 invalid areas made valid)\nmap spans: 2 places on the maps" in result.stderr
+
+
+@pytest.mark.skipif(not RAW.is_dir(), reason="the DeepStateMap snapshots of ../shared are not here")
+def test_the_real_map_of_3_april_2022_has_a_self_intersecting_area(run):
+    first = RAW / "1648989208.geojson"
+    result = run("import", "control", "--mapping", str(MAPPING), str(first))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {first}:1: features[24].geometry: not a valid area: "
+                             "Self-intersection[32.3173835 46.5503516] (--make-valid repairs it: shapely's "
+                             "make_valid, kept to its polygons)\n")
+
+
 def test_the_deepstatemap_mapping_reads_the_label_variants():
     from tracker.ingest.control_maps import read_map
 
@@ -281,7 +309,7 @@ def test_a_bad_mapping_file_names_its_line(testland, tmp_path):
         """), encoding="utf-8")
     snap = write_collection(tmp_path / "m-2022-01-01.geojson", [feature({"type": "Polygon", "coordinates": square(35, 48)},
                                                                         name="held")])
-    result = testland("import", "control", "--mapping", str(mapping), str(snap))
+    result = testland("import", "control", "--make-valid", "--mapping", str(mapping), str(snap))
     assert result.exit_code == 1
     assert result.stderr == f"Error: {mapping}:6: labels[0].holder: unknown holder 'b' (holders: a)\n"
 
@@ -293,7 +321,7 @@ KHARKIV_DAYS = ["1662543371", "1662647935", "1662717073", "1662802147", "1662901
 def test_deepstatemap_kharkiv_days_on_both_backends(run):
     assert run("load", str(TOWNS)).exit_code == 0
     files = [str(RAW / f"{ts}.geojson") for ts in KHARKIV_DAYS]
-    result = run("import", "control", "--mapping", str(MAPPING), *files)
+    result = run("import", "control", "--make-valid", "--mapping", str(MAPPING), *files)
     assert result.exit_code == 0, result.output
     assert "deepstatemap 2022-09-07: inserted" in result.stderr
     rows = as_json(run("timeline", "Kupiansk", "--format", "json"))
@@ -313,7 +341,7 @@ def test_every_deepstatemap_snapshot_imports_and_the_kharkiv_timelines_show_the_
     assert run("load", str(TOWNS)).exit_code == 0
     files = sorted(map(str, RAW.glob("*.geojson"))) + sorted(map(str, DAILY.glob("*.geojson")))
     assert len(files) == 53 + 39
-    result = run("import", "control", "--mapping", str(MAPPING), *files)
+    result = run("import", "control", "--make-valid", "--mapping", str(MAPPING), *files)
     assert result.exit_code == 0, result.output
     assert result.stderr.count(": inserted (") == 92
     assert "deepstatemap-occupied 2024-07-08: inserted (1 areas" in result.stderr
@@ -335,7 +363,7 @@ def test_every_deepstatemap_snapshot_imports_and_the_kharkiv_timelines_show_the_
     assert run("who-held", "Izium", "--at", "2022-09-11").stdout.startswith(
         f"Izium at 2022-09-11: contested: {RUSSIA} vs {UKRAINE}")
     before = snapshot(sqlite_url)
-    again = run("import", "control", "--mapping", str(MAPPING), *files)
+    again = run("import", "control", "--make-valid", "--mapping", str(MAPPING), *files)
     assert again.exit_code == 0 and again.stderr.count(": unchanged") == 92
     assert snapshot(sqlite_url) == before
 
@@ -370,7 +398,7 @@ def _dsm_snapshots(tmp_path, labels: dict) -> list[str]:
 def test_a_dated_label_narrows_when_control_changed(testland, tmp_path):
     files = _dsm_snapshots(tmp_path, {"2022-03-20": "Окуповано /// Occupied",
                                       "2022-04-03": "Звільнено 25.03 /// Liberated 25.03"})
-    assert testland("import", "control", "--mapping", str(MAPPING), *files).exit_code == 0
+    assert testland("import", "control", "--make-valid", "--mapping", str(MAPPING), *files).exit_code == 0
     rows = as_json(testland("timeline", "Testtown", "--format", "json"))
     assert [(r["summary"], r["when"]) for r in rows if r["what"] == "control"] == [
         (f"held by {RUSSIA} (on the map)", "[by 2022-03-20, 2022-03-25)"),
@@ -387,7 +415,7 @@ def test_a_label_date_the_maps_contradict_is_left_aside(testland, tmp_path):
     # Still occupied on the 22nd, so "liberated 16-17 March" cannot date this change.
     files = _dsm_snapshots(tmp_path, {"2022-03-20": "Окуповано /// Occupied", "2022-03-22": "Окуповано /// Occupied",
                                       "2022-04-03": "Звільнено 16.03-17.03 /// Liberated 16.03-17.03"})
-    assert testland("import", "control", "--mapping", str(MAPPING), *files).exit_code == 0
+    assert testland("import", "control", "--make-valid", "--mapping", str(MAPPING), *files).exit_code == 0
     rows = as_json(testland("timeline", "Testtown", "--format", "json"))
     assert [(r["summary"], r["when"]) for r in rows if r["what"] == "control"] == [
         (f"held by {RUSSIA} (on the map)", "[by 2022-03-20, 2022-03-23/2022-04-03)"),

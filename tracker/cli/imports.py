@@ -94,9 +94,11 @@ def import_ucdp(context, file, **options):
                    "(seeds/control-maps/deepstatemap.yaml for DeepStateMap).")
 @click.option("--date", type=FUZZY_DATE, help="The snapshot's day, for files whose name, manifest or content has none.")
 @click.option("--series", help="The map series the snapshots belong to (default: the mapping's, else 'snapshots').")
+@click.option("--make-valid", "make_valid", is_flag=True,
+              help="Repair areas that are not valid polygons (shapely's make_valid) instead of refusing the file.")
 @pass_context
 @catch_errors
-def import_control(context, files, mapping, date, series):
+def import_control(context, files, mapping, date, series, make_valid):
     """Import control snapshots: CSV (date, place or lat/lon, holder, status) or GeoJSON areas and points.
 
     Consecutive snapshots that agree make one span; a change closes it. Every
@@ -108,7 +110,7 @@ def import_control(context, files, mapping, date, series):
     progress = progress_renderer()
     try:
         result = context.store().import_control(list(files), mapping=mapping, date=date, series=series,
-                                                progress=progress)
+                                                progress=progress, make_valid=make_valid)
     finally:
         end_progress(progress)
     report(result)

@@ -96,6 +96,7 @@ class Snapshot:
     features: int = 0
     skipped: Counter = field(default_factory=Counter)
     unmatched: Counter = field(default_factory=Counter)
+    repaired: int = 0  # invalid areas made valid (--make-valid)
 
 
 @dataclass
@@ -110,12 +111,15 @@ class SnapshotResult:
     places: int = 0
     skipped: Counter = field(default_factory=Counter)
     unmatched: Counter = field(default_factory=Counter)
+    repaired: int = 0
 
     def summary(self) -> str:
         name = Path(self.file).name
         if self.status == "unchanged":
             return f"{name}: {self.series} {self.taken_on}: unchanged"
         parts = [f"{self.areas} areas", f"{self.places} places"]
+        if self.repaired:
+            parts.append(f"{self.repaired} invalid areas made valid")
         if self.skipped:
             parts.append("skipped " + ", ".join(f"{n} {why}" for why, n in self.skipped.most_common()))
         if self.unmatched:
@@ -222,8 +226,10 @@ def _area_geometry(geometry: dict) -> dict | None:
     return {"type": "MultiPolygon", "coordinates": polys}
 
 
-def _check_shape(geometry: dict):
-    """The shapely shape of a geometry, or ValueError saying what is wrong with it."""
+def _check_shape(geometry: dict, make_valid: bool = False) -> tuple:
+    """(the shapely shape of a geometry, whether it was repaired), or ValueError saying what is wrong with
+    it: unreadable, outside the globe, or not a valid area (a ring that crosses itself...) unless
+    ``make_valid`` repairs it."""
     import shapely
 
     try:
@@ -233,13 +239,20 @@ def _check_shape(geometry: dict):
     minx, miny, maxx, maxy = shape.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise ValueError("coordinates outside -180..180 / -90..90 (GeoJSON is lon,lat)")
-    return shape
+    if not shapely.is_valid(shape):
+        if not make_valid:
+            reason = shapely.is_valid_reason(shape)
+            raise ValueError(f"not a valid area: {reason[:200]} (--make-valid repairs it: "
+                             "shapely's make_valid, kept to its polygons)")
+        return shapely.make_valid(shape), True
+    return shape, False
 
 
 # -- the importer -----------------------------------------------------------------------
 class _Importer:
     def __init__(self, session: Session, mapping: ControlMap | None, date: dt.date | None,
-                 series: str | None):
+                 series: str | None, make_valid: bool = False):
+        self.make_valid = make_valid
         self.session = session
         self.mapping = mapping
         self.date = date
@@ -434,9 +447,16 @@ class _Importer:
             if got is None:
                 continue
             try:
-                _check_shape(area)
+                shape, repaired = _check_shape(area, self.make_valid)
             except ValueError as exc:
                 raise _json_error(path, raw, where + ("geometry",), str(exc)) from None
+            if repaired:
+                import shapely
+
+                area = _area_geometry(json.loads(shapely.to_geojson(shape)))
+                if area is None:
+                    raise _json_error(path, raw, where + ("geometry",), "made valid, the area has no area left")
+                snap.repaired += 1
             snap.claims.append(Claim(*got[:3], geometry=area, certainty=got[3], hedge=got[4]))
         return [snap]
 
@@ -505,7 +525,7 @@ class _Importer:
     def write(self, snap: Snapshot) -> SnapshotResult:
         key = f"snapshot:{snap.series}:{snap.taken_on.isoformat()}"
         result = SnapshotResult(snap.file, snap.series, snap.taken_on, "unchanged", skipped=snap.skipped,
-                                unmatched=snap.unmatched)
+                                unmatched=snap.unmatched, repaired=snap.repaired)
         source = self.session.scalar(select(Source).where(Source.key == key))
         if source is not None and source.content_hash == snap.content_hash:
             return result
@@ -557,7 +577,7 @@ class _Importer:
             if c.geometry is not None:
                 text = json.dumps(c.geometry, separators=(",", ":"))
                 shape_hash = hashlib.sha256(text.encode()).hexdigest()
-                bounds = _check_shape(c.geometry).bounds
+                bounds = _check_shape(c.geometry, make_valid=True)[0].bounds
                 box = {"min_lon": bounds[0], "min_lat": bounds[1], "max_lon": bounds[2], "max_lat": bounds[3]}
             else:
                 text, shape_hash, box = None, f"place:{c.location_id}", {}
@@ -630,8 +650,12 @@ def _json_error(path: str, raw: bytes, where: tuple, reason: str) -> BadRecord:
 
 def import_control(session: Session, paths: Iterable[str], mapping: str | None = None,
                    date=None, series: str | None = None,
-                   progress: ProgressCallback | None = None) -> ImportControlResult:
+                   progress: ProgressCallback | None = None, make_valid: bool = False) -> ImportControlResult:
     """Import control snapshot files (CSV or GeoJSON) into the caller's transaction; all or nothing.
+
+    An area that is not a valid polygon (a ring crossing itself, an interior cut in two) is refused,
+    naming the file, feature and reason; ``make_valid`` repairs it with shapely's ``make_valid``
+    instead (kept to its polygons) and the summary counts the areas repaired.
 
     ``progress`` hears a :class:`~tracker.progress.Progress` for each file read
     ("files read"), each snapshot written ("snapshots written") and the spans
@@ -646,7 +670,7 @@ def import_control(session: Session, paths: Iterable[str], mapping: str | None =
         if not d.is_exact:
             raise BadDate(f"a snapshot is of one day, not {d}")
         day = d.earliest
-    importer = _Importer(session, control_map, day, series)
+    importer = _Importer(session, control_map, day, series, make_valid)
     snapshots: list[Snapshot] = []
     seen: dict[tuple[str, dt.date], str] = {}
     paths = list(paths)
