@@ -17,7 +17,7 @@ REFUSED = {
     "negative-fatalities.yaml": "events[0].fatalities",
     "python-tag.yaml": "unsupported YAML tag",
     "custom-tag.yaml": "unsupported YAML tag '!secret'",
-    "billion-laughs.yaml": "document too large",
+    "billion-laughs.yaml": "aliases repeat more than 100,000 values (an alias bomb?)",
     "self-parent.yaml": "places[0].parent",
     "parent-cycle.yaml": "cycle",
     "self-relation.yaml": "relations[0].other: an actor cannot be related to itself",
@@ -32,6 +32,16 @@ REFUSED = {
     "utf16.yaml": "not UTF-8 text",
     "nul-byte.yaml": "NUL byte",
     "latin1.yaml": "not UTF-8 text",
+    "escape-in-name.yaml": "places[0].name: control character U+001B in the text",
+    "nul-escape-in-name.yaml": "actors[0].name: control character U+0000 in the text",
+    "c1-control-in-notes.yaml": "events[0].description: control character U+0085 in the text",
+    "nan-latitude.yaml": "places[0].coordinates.lat: nan is not a number a record can hold",
+    "infinite-longitude.yaml": "places[0].coordinates.lon: -inf is not a number a record can hold",
+    "geonames-id-too-big.yaml": "places[0].geonames_id: 1099511627776 is greater than the maximum of 2147483647",
+    "fatalities-too-big.yaml": "events[0].fatalities",
+    "low-over-best.yaml": "events[0].fatalities",
+    "trailing-comma.json": "not valid JSON: Expecting property name enclosed in double quotes",
+    "nan.json": "not valid JSON: NaN is not JSON",
 }
 
 
@@ -71,13 +81,12 @@ def test_a_ten_megabyte_field_is_refused(tmp_path, with_seed):
     assert snapshot(run.url) == before
 
 
-def test_odd_names_are_stored_exactly_and_printed_safely(run):
+def test_odd_names_are_stored_exactly(run):
     result = run("load", str(CORPUS / "odd-names.yaml"))
     assert result.exit_code == 0, result.output
     actor = json.loads(run("actor", "Robert'); DROP TABLE actors;--", "--format", "json").stdout)[0]
     assert actor["name"] == "Robert'); DROP TABLE actors;--"
-    place = json.loads(run("place", "Evil\x1b[31mTown\x1b[0m", "--format", "json").stdout)[0]
-    assert place["name"] == "Evil\x1b[31mTown\x1b[0m"
-    table = run("events", "--place", f"#{place['id']}")
-    assert "\x1b" not in table.stdout
-    assert "Evil\\x1b[31mTown" in table.stdout
+    name = "Evil <b>Town</b> \u202eknwoT"  # markup and a right-to-left override are text, not control characters
+    place = json.loads(run("place", name, "--format", "json").stdout)[0]
+    assert place["name"] == name
+    assert json.loads(run("events", "--place", f"#{place['id']}", "--format", "json").stdout)[0]["place"] == name

@@ -132,6 +132,14 @@ HOSTILE = {
     "huge-field.csv": (lambda: _csv([_with(notes="x" * 10_000_000)]), ""),
     "empty.csv": (lambda: "", ""),
     "header-only-garbage.csv": (lambda: "\x1b[31m,,,\n", ""),
+    "header-only.csv": (lambda: _csv([]), "header-only.csv:1: no rows after the header: nothing to import"),
+    "fatalities-1e30.csv": (lambda: _csv([_with(fatalities="1e30")]), "fatalities"),
+    "fatalities-2-63.csv": (lambda: _csv([_with(fatalities=str(2 ** 63))]), "fatalities"),
+    "latitude-nan.csv": (lambda: _csv([_with(latitude="nan")]), "latitude"),
+    "longitude-inf.csv": (lambda: _csv([_with(longitude="inf")]), "longitude"),
+    "escape-in-actor.csv": (lambda: _csv([_with(actor1="Evil \x1b[31mRed")]), "actor1: control character U+001B"),
+    "date-garbage.csv": (lambda: _csv([_with(event_date="yesterday")]), "event_date"),
+    "timestamp-garbage.csv": (lambda: _csv([_with(timestamp="soon")]), "timestamp"),
 }
 
 

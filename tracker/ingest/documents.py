@@ -4,12 +4,19 @@ Errors in a report must name its file, line and field; PyYAML's composer knows
 where every node starts, so the document is built from the node tree and a map
 from each value's path (``("events", 2, "date")``) to its line is kept beside it.
 Only plain YAML is accepted: tags such as ``!!python/object`` are refused, and
-alias expansion is bounded so that a "billion laughs" file cannot exhaust memory.
+alias expansion is bounded so that a "billion laughs" file cannot exhaust memory
+(the values aliases repeat are counted, not the file's own: a report of 150,000
+events is not "too large"). A JSON file is read as strict JSON first (no trailing
+commas, no ``NaN``), then composed for its lines. Every value is checked as it
+is built: numbers finite, text without control characters (a tab, a newline and
+a carriage return are text; ESC, NUL and the rest would be stored and printed).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +38,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
-MAX_NODES = 1_000_000
+MAX_ALIASED = 100_000  # values that aliases may repeat, all told
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -68,12 +76,27 @@ class _Builder:
         self.file = file
         self.lines: dict[Path, int] = {}
         self.constructor = SafeConstructor()
-        self.count = 0
+        self.built: set[int] = set()  # the nodes built once: an alias builds one of them again
+        self.repeating = 0  # how deep inside an alias the builder is
+        self.aliased = 0
 
     def build(self, node, path: Path) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise BadRecord(self.file, node.start_mark.line + 1, field_name(path), "document too large (alias expansion?)")
+        again = id(node) in self.built
+        self.built.add(id(node))
+        if again:
+            self.repeating += 1
+        try:
+            return self._build(node, path)
+        finally:
+            if again:
+                self.repeating -= 1
+
+    def _build(self, node, path: Path) -> Any:
+        if self.repeating:
+            self.aliased += 1
+            if self.aliased > MAX_ALIASED:
+                raise BadRecord(self.file, node.start_mark.line + 1, field_name(path),
+                                f"aliases repeat more than {MAX_ALIASED:,} values (an alias bomb?)")
         line = node.start_mark.line + 1
         self.lines.setdefault(path, line)
         if node.tag not in _PLAIN_TAGS:
@@ -82,9 +105,15 @@ class _Builder:
             if node.tag == "tag:yaml.org,2002:timestamp":
                 return node.value  # dates stay text: tracker reads them itself
             try:
-                return self.constructor.construct_object(node)
+                value = self.constructor.construct_object(node)
             except (ConstructorError, ValueError) as exc:
                 raise BadRecord(self.file, line, field_name(path), f"bad value: {exc}") from None
+            if isinstance(value, float) and not math.isfinite(value):
+                raise BadRecord(self.file, line, field_name(path), f"{value} is not a number a record can hold")
+            if isinstance(value, str) and (bad := _CONTROL.search(value)) is not None:
+                raise BadRecord(self.file, line, field_name(path),
+                                f"control character U+{ord(bad.group()):04X} in the text")
+            return value
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
@@ -95,6 +124,9 @@ class _Builder:
                 if not isinstance(key_node, ScalarNode):
                     raise BadRecord(self.file, key_node.start_mark.line + 1, field_name(path), "keys must be plain text")
                 key = key_node.value
+                if (bad := _CONTROL.search(key)) is not None:
+                    raise BadRecord(self.file, key_node.start_mark.line + 1, field_name(path),
+                                    f"control character U+{ord(bad.group()):04X} in a key")
                 if key in out:
                     raise BadRecord(self.file, key_node.start_mark.line + 1, field_name(path + (key,)), "duplicate key")
                 self.lines[path + (key,)] = key_node.start_mark.line + 1
@@ -107,6 +139,8 @@ def parse_document(text: str, file: str) -> Document:
     """Parse YAML (or JSON, which YAML reads too) into a :class:`Document`."""
     if "\x00" in text:
         raise BadRecord(file, text[: text.index("\x00")].count("\n") + 1, "", "NUL byte in a text file")
+    if file.lower().endswith(".json"):
+        _strict_json(text, file)
     try:
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
@@ -124,6 +158,22 @@ def parse_document(text: str, file: str) -> Document:
     builder = _Builder(file)
     data = builder.build(node, ())
     return Document(file, data, builder.lines)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _strict_json(text: str, file: str) -> None:
+    """Refuse what JSON does not allow and YAML would read (trailing commas, NaN, Infinity)."""
+    try:
+        json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise BadRecord(file, exc.lineno, "", f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except ValueError as exc:
+        raise BadRecord(file, None, "", f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BadRecord(file, None, "", "not valid JSON: nested too deeply") from None
 
 
 def _parse_json(text: str, file: str) -> Document:

@@ -347,6 +347,8 @@ class _Importer:
         try:
             with contextlib.ExitStack() as self.outputs, _fewer_collections():
                 self._stream(started)
+            if self.result.rows == 0:  # a header alone (a query that matched nothing, a cut download)
+                raise BadRecord(self.file, 1, "", "no rows after the header: nothing to import")
             self._stage("linking sources")
             self._link_sources()
             if had_history or self.options.prune:
