@@ -46,8 +46,12 @@ FINDING_COLUMNS = ["level", "code", "place", "message"]
 class Store:
     """A tracker database, migrated to the current schema on first use."""
 
-    def __init__(self, url: str | None = None, migrate: bool = True):
+    def __init__(self, url: str | None = None, migrate: bool = True, wait: float = 120.0,
+                 on_wait: Callable[[str], None] | None = None):
+        """``wait``: how long a load or import waits for another writer (seconds) before it fails;
+        ``on_wait`` hears "waiting for another tracker process to finish writing (pid ... since ...)"."""
         self.url = db.database_url(url)
+        self.wait, self.on_wait = wait, on_wait
         self.engine = db.make_engine(self.url)
         if migrate:
             db.ensure_schema(self.engine)
@@ -61,7 +65,8 @@ class Store:
 
         ``writer=True`` for loads and imports: writers queue behind each other.
         """
-        with db.session_scope(self.engine, writer=writer) as session:
+        wait = db.WriterWait(self.wait, self.on_wait) if writer else None
+        with db.session_scope(self.engine, writer=writer, wait=wait) as session:
             yield session
 
     @contextmanager

@@ -111,3 +111,42 @@ def test_readers_are_not_blocked_by_a_long_load(tmp_path, db_url):
         if during:
             break
     assert during, "the reader only got through after the writer had finished"
+
+
+def test_a_writer_blocked_by_another_waits_then_says_who_holds_the_store(db_url, run):
+    """Another tracker writer holds the store (here: this process, in a load's transaction): a load with
+    --wait 1 waits a second and fails in one line naming the holder (pid, since when); the store is as
+    it was, and the same load succeeds once the other writer is done."""
+    import os
+    import re
+    import time
+
+    holder = Store(db_url)
+    with holder.session(writer=True):
+        started = time.monotonic()
+        result = run("--wait", "1", "load", str(ROOT / "seeds" / "derna-2015.yaml"))
+        waited = time.monotonic() - started
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert re.fullmatch(
+        rf"Error: .+ is busy: another tracker process \(pid {os.getpid()} since \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d "
+        r"UTC\) was still writing after 1 s; try again when it is done, or wait longer with --wait SECONDS", line), line
+    assert waited >= 1
+    assert run("sources", "--format", "json").stdout.strip() == "[]"
+    assert run("load", str(ROOT / "seeds" / "derna-2015.yaml")).exit_code == 0
+    holder.close()
+
+
+def test_the_waiting_is_said_on_a_terminal(db_url):
+    """What the waiting writer tells a terminal, through the Store's on_wait."""
+    import os
+
+    heard: list[str] = []
+    holder, waiter = Store(db_url), Store(db_url, wait=0.3, on_wait=heard.append)
+    with holder.session(writer=True):
+        with pytest.raises(Exception, match="is busy"):
+            waiter.load([str(ROOT / "seeds" / "derna-2015.yaml")])
+    assert len(heard) == 1 and heard[0].startswith(
+        f"waiting for another tracker process to finish writing (pid {os.getpid()} since ")
+    holder.close()
+    waiter.close()

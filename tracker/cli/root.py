@@ -20,9 +20,11 @@ class Context:
     """What every command shares: the database URL, on first use the store, and the online
     geocoder, made only when a command is given --online (tests hand in a stand-in)."""
 
-    def __init__(self, url, online_geocoder=None, online_min_delay: float = 1.0, debug: bool = False):
+    def __init__(self, url, online_geocoder=None, online_min_delay: float = 1.0, debug: bool = False,
+                 wait: float = 120.0):
         self.url = url
         self.debug = debug
+        self.wait = wait
         self._store: Store | None = None
         self.online_geocoder = online_geocoder
         self.online_min_delay = online_min_delay
@@ -31,7 +33,7 @@ class Context:
         from tracker.store import Store
 
         if self._store is None:
-            self._store = Store(self.url, migrate=migrate)
+            self._store = Store(self.url, migrate=migrate, wait=self.wait, on_wait=_say_waiting)
         return self._store
 
     def geocoder(self, online: bool, user_agent=None, service=None, domain=None, key=None):
@@ -43,6 +45,13 @@ class Context:
         from tracker.geo.geocoding import online_geocoder
 
         return online_geocoder(service, user_agent, domain, key)
+
+
+def _say_waiting(message: str) -> None:
+    import sys
+
+    if sys.stderr.isatty():  # a pipe or a log gets the outcome only
+        click.echo(f"{message}…", err=True)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -76,9 +85,12 @@ def _url(ctx, param, value):
 )
 @click.option("--debug", is_flag=True, envvar="TRACKER_DEBUG",
               help="Show the traceback of an error instead of its one line (env TRACKER_DEBUG=1).")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=120.0, show_default=True, envvar="TRACKER_WAIT",
+              metavar="SECONDS", help="How long a load or import waits for another tracker process writing to the "
+                                      "same database before it gives up (env TRACKER_WAIT).")
 @click.version_option(package_name="tracker", message="tracker %(version)s")
 @click.pass_context
-def cli(ctx, url, debug):
+def cli(ctx, url, debug, wait):
     """tracker: who held what, when, and on whose word.
 
     Load reports, then ask: tracker who-held Derna --at 2015-06-14
@@ -86,8 +98,9 @@ def cli(ctx, url, debug):
     if isinstance(ctx.obj, Context):  # handed in by a caller (tests inject the online geocoder)
         ctx.obj.url = url or ctx.obj.url
         ctx.obj.debug = debug or ctx.obj.debug
+        ctx.obj.wait = wait
     else:
-        ctx.obj = Context(url, debug=debug)
+        ctx.obj = Context(url, debug=debug, wait=wait)
 
 
 def main() -> None:

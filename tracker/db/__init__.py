@@ -6,6 +6,7 @@ from tracker.db.engine import (  # noqa: F401
     DEFAULT_URL,
     ENV_VAR,
     WRITER_LOCK_KEY,
+    WriterWait,
     connect,
     database_url,
     describe,
@@ -26,4 +27,4 @@ from tracker.db.migrations import (  # noqa: F401
     upgrade,
 )
 
-__all__ = ["database_url", "describe", "make_engine", "connect", "session_scope", "WRITER_LOCK_KEY", "DEFAULT_URL", "ENV_VAR", "migrations_dir", "alembic_config", "head_revision", "current_revision", "upgrade", "downgrade", "ensure_schema", "history", "check", "stamp", "SCHEMA_HEAD"]
+__all__ = ["database_url", "describe", "make_engine", "connect", "session_scope", "WriterWait", "WRITER_LOCK_KEY", "DEFAULT_URL", "ENV_VAR", "migrations_dir", "alembic_config", "head_revision", "current_revision", "upgrade", "downgrade", "ensure_schema", "history", "check", "stamp", "SCHEMA_HEAD"]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -68,8 +70,106 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    immediate = conn.get_execution_options().get("tracker_writer", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = conn.get_execution_options()
+    if not options.get("tracker_writer", False):
+        conn.exec_driver_sql("BEGIN")
+        return
+    wait: WriterWait | None = options.get("tracker_wait")
+    if wait is None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # (the busy timeout's 30 s)
+        _mark_sqlite_writer(conn)
+        return
+    conn.exec_driver_sql("PRAGMA busy_timeout = 0")  # ask, and wait here: the waiter can say who holds it
+    try:
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                break
+            except OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                wait.blocked(_sqlite_holder(conn), describe(conn.engine.url))
+    finally:
+        conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+    _mark_sqlite_writer(conn)
+
+
+# -- who holds the writers' lock, for the one that waits --------------------------------------------
+def _sidecar(conn) -> str | None:
+    database = conn.engine.url.database
+    return f"{database}.writer" if database and database != ":memory:" else None
+
+
+def _mark_sqlite_writer(conn) -> None:
+    """Say in FILE.writer which process writes now (removed when its transaction ends)."""
+    import datetime as dt
+
+    path = _sidecar(conn)
+    if path is None:
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M:%S')} UTC\n")
+    except OSError:
+        pass  # a courtesy to the next writer: never a reason to fail
+
+
+def _unmark_sqlite_writer(conn) -> None:
+    path = _sidecar(conn)
+    if path is None:
+        return
+    try:
+        with open(path, encoding="utf-8") as fh:
+            mine = fh.read().split(" ", 1)[0] == str(os.getpid())
+        if mine:
+            os.remove(path)
+    except OSError:
+        pass
+
+
+def _sqlite_holder(conn) -> str:
+    path = _sidecar(conn)
+    try:
+        with open(path or "", encoding="utf-8") as fh:
+            pid, _, since = fh.read().strip().partition(" ")
+        return f"pid {pid} since {since}"
+    except OSError:
+        return "a process that did not say which"
+
+
+def _postgres_holder(conn) -> str:
+    row = conn.exec_driver_sql(
+        "SELECT a.application_name, a.pid, to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+        f"AND l.objid = {WRITER_LOCK_KEY} LIMIT 1").first()
+    if row is None:
+        return "a process that has just finished"
+    name, backend, since = row
+    who = name.removeprefix("tracker ") if name and name.startswith("tracker pid ") else f"server backend {backend}"
+    return f"{who} since {since} UTC"
+
+
+@dataclass
+class WriterWait:
+    """How long a writer waits for the writers' lock, and whom it tells that it waits."""
+
+    seconds: float = 120.0
+    on_wait: Callable[[str], None] | None = None
+    started: float | None = None
+    told: bool = False
+
+    def blocked(self, holder: str, target: str) -> None:
+        """Called while the lock is held by ``holder``: sleeps a little, or fails when the time is up."""
+        now = time.monotonic()
+        if self.started is None:
+            self.started = now
+        if not self.told and self.on_wait is not None:
+            self.on_wait(f"waiting for another tracker process to finish writing ({holder})")
+            self.told = True
+        if now - self.started >= self.seconds:
+            raise DatabaseError(f"{target} is busy: another tracker process ({holder}) was still writing after "
+                                f"{self.seconds:g} s; try again when it is done, or wait longer with --wait SECONDS")
+        time.sleep(min(0.2, max(0.01, self.seconds - (now - self.started))))
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -79,8 +179,9 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-    else:
-        engine = create_engine(parsed, pool_pre_ping=True)
+    else:  # the server shows which tracker process holds a lock (tracker.db.engine._postgres_holder)
+        engine = create_engine(parsed, pool_pre_ping=True,
+                               connect_args={"application_name": f"tracker pid {os.getpid()}"})
     return engine
 
 
@@ -108,7 +209,7 @@ WRITER_LOCK_KEY = 0x7472_6B72
 
 
 @contextmanager
-def session_scope(engine: Engine, writer: bool = False) -> Iterator[Session]:
+def session_scope(engine: Engine, writer: bool = False, wait: WriterWait | None = None) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
 
     A ``writer`` session first takes the database-wide writer lock (SQLite:
@@ -116,18 +217,27 @@ def session_scope(engine: Engine, writer: bool = False) -> Iterator[Session]:
     two loads or imports at once give the same result as one after the other
     (no duplicate actors or places from a race). Readers are never blocked:
     SQLite runs in WAL mode and PostgreSQL readers do not take that lock.
+    With ``wait``, a writer that finds the lock held says so (whom, since when)
+    and waits up to ``wait.seconds``, then fails in one line.
     """
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     session = factory()
+    conn = None
     try:
         if writer:
-            conn = session.connection(execution_options={"tracker_writer": True})
+            conn = session.connection(execution_options={"tracker_writer": True, "tracker_wait": wait})
             if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+                if wait is None:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+                else:
+                    while not conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({WRITER_LOCK_KEY})").scalar():
+                        wait.blocked(_postgres_holder(conn), describe(engine.url))
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
+        if conn is not None and conn.dialect.name == "sqlite":
+            _unmark_sqlite_writer(conn)
         session.close()
