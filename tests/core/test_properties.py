@@ -57,7 +57,8 @@ def reports(draw):
             "place": f"p{draw(st.integers(0, len(place_names) - 1))}",
             "actors": [{"actor": f"a{draw(st.integers(0, len(actor_names) - 1))}", "role": "actor1"}],
             "fatalities": draw(st.integers(0, 1000)),
-            "description": draw(st.text(max_size=40)),
+            "description": draw(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(
+                "\n\t"), max_size=40)),  # text, with its line breaks and tabs; never other control characters
         })
     return {
         "format": "tracker-report/1",

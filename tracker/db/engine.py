@@ -141,7 +141,8 @@ def _postgres_holder(conn) -> str:
     row = conn.exec_driver_sql(
         "SELECT a.application_name, a.pid, to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
         "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
-        f"AND l.objid = {WRITER_LOCK_KEY} LIMIT 1").first()
+        f"AND l.objid = {WRITER_LOCK_KEY} AND l.database = (SELECT oid FROM pg_database WHERE datname = "
+        "current_database()) LIMIT 1").first()
     if row is None:
         return "a process that has just finished"
     name, backend, since = row
