@@ -16,7 +16,7 @@ ACLED = str(ROOT / "tests" / "data" / "acled_own" / "acled_own_2015.csv")
 
 CASES = [
     # (command line, exit code, what the last line says)
-    (["who-held", "Derna", "--at", "2015-13"], 2, "month must be in 1..12"),
+    (["who-held", "Derna", "--at", "2015-13"], 2, "month must be 1-12 in '2015-13'"),
     (["who-held", "Derna", "--at", "0001"], 2, "is before 1800 (a typo?)"),
     (["who-held", "Derna"], 2, "Missing option '--at'"),
     (["who-held", "Atlantis", "--at", "2015"], 1, "no place named 'Atlantis'"),
@@ -53,7 +53,7 @@ CASES = [
     (["changes", "--from", "2015-07", "--to", "2015-06"], 2, "is before --from"),
     (["changes", "--from", "2015", "--to", "2016", "--country", "Atlantis"], 1, "Atlantis"),
     (["event-history", "ZZZ999"], 1, "no imported event named 'ZZZ999'"),
-    (["event-history", "#99999999999999999999"], 1, "#99999999999999999999"),
+    (["event-history", "#99999999999999999999"], 1, "no event named '#99999999999999999999'"),
     (["place", "#0"], 1, "no place named '#0'"),
     (["actor", "#-1"], 1, "#-1"),
     (["places", "--kind", "planet"], 1, "planet"),
@@ -61,26 +61,58 @@ CASES = [
     (["load", "/nonexistent/report.yaml"], 1, "/nonexistent/report.yaml"),
     (["load", str(ROOT / "seeds")], 2, "is a directory"),
     (["load"], 2, "Missing argument 'FILES...'"),
-    (["import", "acled", "/nonexistent.csv"], 2, "does not exist"),
+    (["import", "acled", "/nonexistent.csv"], 1, "/nonexistent.csv: no such file"),
     (["import", "ucdp", ACLED], 1, ACLED),
     (["import", "acled", UCDP], 1, UCDP),
     (["import", "acled", "--batch-size", "0", ACLED], 2, "--batch-size"),
     (["import", "acled", "--encoding", "klingon", ACLED], 1, "klingon"),
     (["import", "control"], 2, "Missing argument 'FILES...'"),
-    (["import", "control", "--date", "2022-01", SEED], 1, "not a snapshot file"),
+    (["import", "control", "--date", "2022-01", SEED], 1, "a snapshot is of one day, not 2022-01"),
+    (["import", "control", SEED], 1, "not a snapshot file (.csv, .geojson or .json)"),
     (["import", "control", "--mapping", SEED, SEED], 1, SEED),
     (["import", "acled-deletions", ACLED], 1, ACLED),
     (["export"], 2, "say what to export: --all"),
     (["export", "--all", "-o", "/nonexistent/dir/x.gz"], 1, "no such directory '/nonexistent/dir'"),
-    (["actor", "merge", "MSC Derna", "MSC Derna"], 1, "MSC Derna"),
+    (["actor", "merge", "MSC Derna", "MSC Derna"], 1, "are the same actor"),
     (["place", "merge", "Derna", "Derna"], 1, "Derna"),
     (["db", "upgrade", "zzzz"], 1, "Can't locate revision identified by 'zzzz'"),
     (["db", "downgrade"], 2, "Missing argument"),
     (["geocode", "Derna", "--country", "Atlantis"], 1, "Atlantis"),
-    (["gazetteer", "load", "--file", "/nonexistent.json"], 1, "/nonexistent.json"),
+    (["gazetteer", "load", "--file", "/nonexistent.json"], 2, "'/nonexistent.json' does not exist"),
     (["--wait", "-1", "stats"], 2, "--wait"),
     (["stats", "--format", "xml"], 2, "'xml' is not one of"),
     (["no-such-command"], 2, "No such command 'no-such-command'"),
+]
+# Every question, with a format it does not have, a moment that is none, and a date that is none.
+QUESTIONS = {
+    "who-held": ["who-held", "Derna", "--at", "2015-06"],
+    "held-by": ["held-by", "MSC Derna", "--at", "2015-06"],
+    "timeline": ["timeline", "Derna"],
+    "changes": ["changes", "--from", "2015-06", "--to", "2015-07"],
+    "events": ["events"],
+    "summary": ["summary"],
+}
+for asked in QUESTIONS.values():
+    CASES += [
+        ([*asked, "--format", "xlsx"], 2, "'xlsx' is not one of"),
+        ([*asked, "--as-of", "2026-11-31"], 2, "not a moment: '2026-11-31'"),
+        ([*asked, "--as-of", "noon"], 2, "not a moment: 'noon'"),
+    ]
+for bad, said in (("2015-00", "month must be 1-12"), ("2015-02-30", "day must be 1-28 for that month"),
+                  ("15-06-2015", "15-06-2015"), ("2015-W60", "2015-W60"), ("June 2015", "June 2015"),
+                  ("2015-06-09/2015-06-01", "range ends before it starts")):
+    CASES.append((["who-held", "Derna", "--at", bad], 2, said))
+    CASES.append((["events", "--from", bad], 2, said))
+for command in ("places", "actors", "sources", "stats"):
+    CASES.append(([command, "--format", "xlsx"], 2, "'xlsx' is not one of"))
+CASES += [
+    (["events", "--near", "91,20", "--radius", "5"], 2, "91"),
+    (["events", "--near", "32,200", "--radius", "5"], 2, "200"),
+    (["events", "--radius", "5"], 2, "--near"),
+    (["who-held", "Derna", "--near", "Derna", "--radius", "5", "--at", "2015"], 2, "only one of them"),
+    (["event-history", "acled:"], 1, "acled:"),
+    (["place", "#99999999999999999999999"], 1, "no place named '#99999999999999999999999'"),
+    (["actor", "#99999999999999999999999"], 1, "no actor named '#99999999999999999999999'"),
 ]
 
 
@@ -114,4 +146,4 @@ def test_the_corpus_is_large_enough():
     from test_hostile_reports import REFUSED
     from test_import_robustness import HOSTILE
 
-    assert len(CASES) + len(REFUSED) + len(HOSTILE) >= 125
+    assert len(CASES) + len(REFUSED) + len(HOSTILE) >= 150

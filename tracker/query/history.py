@@ -25,6 +25,7 @@ from tracker.ingest.identity import day_stamp, parse_ident, stamp_text
 from tracker.ingest.versions import as_date, snapshot_versions
 from tracker.model.dates import parse_fuzzy_date
 from tracker.model.entities import DatasetRecord, Event, EventRevision, Source
+from tracker.model.limits import ID_MAX
 
 # Fields compared between versions, in the order a reader expects them.
 VERSION_FIELDS = ("date", "event_type", "sub_type", "place", "latitude", "longitude", "actors", "fatalities_low", "fatalities_best",
@@ -46,7 +47,7 @@ def find_history_subject(session: Session, ident: str) -> tuple[int | None, str,
     """(live event id or None, scheme, key) of ``#ID``, ``LBY1234``, ``acled:LBY1234`` or ``2460RTA@2016``."""
     text = ident.strip()
     if text.startswith("#") and text[1:].isdigit():
-        event = session.get(Event, int(text[1:]))
+        event = session.get(Event, int(text[1:])) if int(text[1:]) <= ID_MAX else None  # (no record has more)
         if event is None:
             raise UnknownName("event", ident)
         own_key = event.external_key or event.external_id
