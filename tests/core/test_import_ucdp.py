@@ -174,3 +174,37 @@ def test_whole_real_files_on_both_backends(store):
     stats = {r["scope"]: r for r in store.stats()}
     assert stats["dataset ucdp"]["sources"] == 2
     assert stats["all"]["events"] == 3194  # the HDX events are GED events already imported: updated, not added
+
+
+def _out_of_order(path: Path) -> list[str]:
+    return [r["id"] for r in rows_of(path)
+            if int(r["low"]) > int(r["best"]) or int(r["best"]) > int(r["high"])]
+
+
+def test_fatalities_out_of_order_are_kept_as_published_and_said(run, tmp_path):
+    """UCDP publishes some rows with low > best or best > high: they are the dataset's figures, so they are
+    kept (an event dropped would be worse), and the import says how many and which first."""
+    rows = rows_of(SYRIA)
+    rows[1]["low"], rows[1]["best"], rows[1]["high"] = "9", "5", "12"
+    path = tmp_path / "ged191_syria_sample_unordered.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    expected = _out_of_order(path)
+    assert rows[1]["id"] in expected
+    result = run("import", "ucdp", str(path))
+    assert result.exit_code == 0, result.output
+    first = next(r for r in rows if r["id"] == expected[0])
+    assert (f"{path}: {len(expected)} rows give fatalities out of order (low > best or best > high; first: "
+            f"{first['id']} {first['low']}/{first['best']}/{first['high']}); kept as the dataset publishes them"
+            ) in result.stderr
+    assert by_id(Store(run.url), rows[1]["id"])["fatalities_low"] == 9
+
+
+@pytest.mark.skipif(not (REAL / "ged191_syria_2016-2019.csv").is_file(), reason="../shared's UCDP Syria file is absent")
+def test_the_real_syria_file_has_its_out_of_order_rows_counted(run):
+    path = REAL / "ged191_syria_2016-2019.csv"
+    result = run("import", "ucdp", str(path))
+    assert result.exit_code == 0
+    assert f"{path}: {len(_out_of_order(path))} rows give fatalities out of order" in result.stderr

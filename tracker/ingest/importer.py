@@ -120,6 +120,8 @@ class ImportResult(Result):
     rejected: int = 0
     repaired: int = 0  # fields whose mis-encoded characters were put right
     first_repair: str | None = None
+    unordered: int = 0  # rows whose low, best and high are out of order (kept as published)
+    first_unordered: str | None = None
     synthesized_ids: int = 0  # rows without an id, named by their content
     new_actors: int = 0
     new_places: int = 0
@@ -168,6 +170,9 @@ class ImportResult(Result):
         if self.repaired:
             out.append(f"{self.file}: repaired mis-encoded characters in {self.repaired} fields "
                        f"(first: {self.first_repair})")
+        if self.unordered:
+            out.append(f"{self.file}: {self.unordered} rows give fatalities out of order (low > best or best > high; "
+                       f"first: {self.first_unordered}); kept as the dataset publishes them")
         if self.synthesized_ids:
             out.append(f"{self.file}: {self.synthesized_ids} rows had no id; each is named by its content "
                        f"({self.dataset} id '<dataset>-noid-<hash>')")
@@ -797,7 +802,14 @@ class _Importer:
         return out
 
     def _cover(self, row: DatasetRow, release: str | None) -> None:
-        """Widen the file's own coverage: its countries, its rows' recorded dates, its id scopes."""
+        """Widen the file's own coverage: its countries, its rows' recorded dates, its id scopes (and note a
+        row whose fatalities are out of order)."""
+        low, best, high = row.fatalities_low, row.fatalities_best, row.fatalities_high
+        if (low is not None and best is not None and low > best) or (
+                best is not None and high is not None and best > high):
+            self.result.unordered += 1
+            if self.result.first_unordered is None:
+                self.result.first_unordered = f"{row.external_id} {low}/{best}/{high}"
         self.releases.add(release)
         if row.country:
             self.countries.add(row.country)
