@@ -110,7 +110,8 @@ def _stood_versions(session: Session, moment: dt.datetime) -> list:
                r.c.content)
         .where(r.c.change == "version", r.c.stood_until > moment,
                (r.c.stood_from.is_(None)) | (r.c.stood_from <= moment))
-        .order_by(r.c.external_scheme, r.c.external_key, r.c.stood_from)).all()
+        .order_by(r.c.external_scheme, r.c.external_key,  # (NULL, "from the start", first on both backends)
+                  r.c.stood_from.is_not(None), r.c.stood_from, r.c.id)).all()
     latest: dict[tuple[str, str], object] = {}
     for row in rows:  # one per identity: the one that began last (overlaps only in damaged histories)
         latest[(row.external_scheme, row.external_key)] = row
