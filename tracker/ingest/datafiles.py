@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.errors import BadRecord
+from tracker.model.limits import C1, control_problem
 
 # Single-byte encodings a non-UTF-8 export may be in, most likely first.
 SINGLE_BYTE = ("cp1252", "mac_roman", "latin-1")
@@ -167,8 +168,7 @@ _MOJIBAKE = re.compile(
 # Control characters no text holds (tab and line ends aside; U+001F separates
 # fields in the importer's content key).
 SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1e\x7f-\x9f]|[\u00c2-\u00f4]")
-_C1 = re.compile("[\x80-\x9f]")
-_BAD_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1e\x7f]")
+_C1 = C1  # (tracker.model.limits: the one rule for control characters)
 
 
 def _c1_as_cp1252(m: re.Match) -> str:
@@ -198,9 +198,8 @@ def repair_text(value: str) -> tuple[str, str | None]:
     >>> repair_text("CafÃ©")
     ('Café', None)
     """
-    if (m := _BAD_CONTROL.search(value)) is not None:
-        return value, (f"control character U+{ord(m.group()):04X} in the text: the file's encoding is probably "
-                       "not what it was read as (use --encoding)")
+    if (problem := control_problem(value, c1=False)) is not None:
+        return value, f"{problem}: the file's encoding is probably not what it was read as (use --encoding)"
     fixed = value
     if (c1 := _C1.search(fixed)) is not None:
         try:

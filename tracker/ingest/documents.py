@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +24,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from tracker.errors import BadRecord
+from tracker.model.limits import control_problem
 
 Path = tuple
 
@@ -39,7 +39,6 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 MAX_ALIASED = 100_000  # values that aliases may repeat, all told
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -110,9 +109,8 @@ class _Builder:
                 raise BadRecord(self.file, line, field_name(path), f"bad value: {exc}") from None
             if isinstance(value, float) and not math.isfinite(value):
                 raise BadRecord(self.file, line, field_name(path), f"{value} is not a number a record can hold")
-            if isinstance(value, str) and (bad := _CONTROL.search(value)) is not None:
-                raise BadRecord(self.file, line, field_name(path),
-                                f"control character U+{ord(bad.group()):04X} in the text")
+            if isinstance(value, str) and (problem := control_problem(value)) is not None:
+                raise BadRecord(self.file, line, field_name(path), problem)
             return value
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
@@ -124,9 +122,8 @@ class _Builder:
                 if not isinstance(key_node, ScalarNode):
                     raise BadRecord(self.file, key_node.start_mark.line + 1, field_name(path), "keys must be plain text")
                 key = key_node.value
-                if (bad := _CONTROL.search(key)) is not None:
-                    raise BadRecord(self.file, key_node.start_mark.line + 1, field_name(path),
-                                    f"control character U+{ord(bad.group()):04X} in a key")
+                if (problem := control_problem(key)) is not None:
+                    raise BadRecord(self.file, key_node.start_mark.line + 1, field_name(path), f"a key: {problem}")
                 if key in out:
                     raise BadRecord(self.file, key_node.start_mark.line + 1, field_name(path + (key,)), "duplicate key")
                 self.lines[path + (key,)] = key_node.start_mark.line + 1

@@ -7,6 +7,8 @@ that loads on one backend loads on the other.
 
 from __future__ import annotations
 
+import re
+
 INT_MAX = 2**31 - 1  # counts (fatalities), GeoNames ids: INTEGER columns
 ID_MAX = 2**63 - 1  # record ids (#ID): BIGINT on PostgreSQL, SQLite's rowid
 
@@ -24,3 +26,16 @@ def shown(value: object, width: int = 40) -> str:
     """A value as a message quotes it: cut to ``width`` characters."""
     text = str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# Characters no stored text holds: C0 controls but tab, line feed and carriage return, and DEL (a
+# terminal would run them: ESC starts escape sequences). C1 controls (U+0080..U+009F) are refused too,
+# except where a CSV reader puts them right as the Windows-1252 they were (tracker.ingest.datafiles).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+C1 = re.compile("[\x80-\x9f]")
+
+
+def control_problem(text: str, c1: bool = True) -> str | None:
+    """Why text cannot be stored (its first control character), or None when it can."""
+    found = CONTROL.search(text) or (C1.search(text) if c1 else None)
+    return None if found is None else f"control character U+{ord(found.group()):04X} in the text"
