@@ -493,7 +493,7 @@ def _notes(session: Session) -> list[str]:
     view = session.info.get("as_of")
     if view is None:
         return []
-    return [f"as the store stood at {view.label()}", *view.notes]
+    return [view.describe(), *view.notes]
 
 
 def _merged(summary: dict) -> Message:

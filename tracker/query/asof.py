@@ -54,11 +54,6 @@ from tracker.model.entities import (
     event_sources,
 )
 
-# The tables a view shadows, and those copied whole into the temporary schema (control is re-derived there).
-SHADOWED = (Event.__table__, EventActor.__table__, DatasetRecord.__table__, event_sources, Source.__table__,
-            ActorRelation.__table__)
-COPIED = (ControlSpan.__table__, control_sources)
-
 
 def parse_moment(value: object) -> dt.datetime:
     """A moment of the wall clock as a naive UTC datetime: ``2026-11-30`` (its end), ``2026-11-30T12:00``,
@@ -100,6 +95,12 @@ class AsOf:
 
     def label(self) -> str:
         return self.moment.isoformat(sep=" ", timespec="seconds") + " UTC"
+
+    def describe(self) -> str:
+        """What the view changed from now, for the answer's first note."""
+        control = f"; control derived again at {self.rederived} places" if self.rederived else ""
+        return (f"as the store stood at {self.label()} ({self.restored} earlier versions back, "
+                f"{self.hidden} later events or versions left out{control})")
 
 
 def _stood_versions(session: Session, moment: dt.datetime) -> list:
@@ -321,9 +322,4 @@ def store_as_of(session: Session, moment: dt.datetime | str, control: bool = Tru
             raise
 
 
-def as_of_of(session: Session) -> AsOf | None:
-    """The as-of view open in this session, if any."""
-    return session.info.get("as_of")
-
-
-__all__ = ["AsOf", "as_of_of", "parse_moment", "store_as_of"]
+__all__ = ["AsOf", "parse_moment", "store_as_of"]
