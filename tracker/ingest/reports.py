@@ -15,19 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, TypeVar
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, selectinload
 
-from tracker.errors import AmbiguousName
-from tracker.ingest.documents import Document, read_document
+from tracker.errors import AmbiguousName, BadRecord
+from tracker.ingest.documents import Document, stream_document
 from tracker.model.dates import BadDate, FuzzyDate, implausible, parse_fuzzy_date
 from tracker.model.entities import (
     Actor,
@@ -40,6 +42,7 @@ from tracker.model.entities import (
     Location,
     LocationAlias,
     Source,
+    event_sources,
 )
 from tracker.model.vocabularies import AREA_KINDS
 from tracker.names.normalize import normalize_name
@@ -96,22 +99,186 @@ def load_reports(session: Session, paths: Iterable[str]) -> list[LoadResult]:
 
 def load_report(session: Session, path: str) -> LoadResult:
     """Load one report file into the session; raises BadRecord on the first problem."""
-    doc = read_document(path)
-    validate(doc)
-    return _Loader(session, doc).run()
+    with read_report(path) as report:
+        return _Loader(session, report).run()
 
 
-def validate(doc: Document) -> None:
-    """Check a document against the report JSON Schema, reporting the first problem by line."""
-    validator = Draft202012Validator(report_schema())
-    errors = list(validator.iter_errors(doc.data))
-    if not errors:
+SECTIONS = ("actors", "places", "relations", "events", "control", "assessments")
+BATCH = 1000  # records looked up, written and let go together
+SPOOL_IN_MEMORY = 1 << 20  # bytes of a section kept in memory before its spool goes to a temporary file
+
+
+class ReadReport:
+    """A report read once and checked record by record, its records kept on disk (a spooled
+    temporary file per section) until they are loaded: memory holds one record at a time."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.head: dict[str, Document] = {}  # format, report
+        self.spools: dict[str, Any] = {}  # section -> file of "canonical JSON<TAB>lines JSON" lines
+        self.sizes: dict[str, int] = {}
+
+    def __enter__(self) -> ReadReport:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for spool in self.spools.values():
+            spool.close()
+
+    @property
+    def report(self) -> dict:
+        return self.head["report"].data
+
+    def add(self, section: str, doc: Document, line: str) -> None:
+        spool = self.spools[section]
+        spool.write(line.encode("utf-8"))
+        self.sizes[section] += 1
+
+    def records(self, section: str) -> Iterator[tuple[int, Document]]:
+        """The records of a section in file order, each as a Document with its own lines."""
+        spool = self.spools.get(section)
+        if spool is None:
+            return
+        spool.seek(0)
+        for i, raw in enumerate(spool):
+            data, lines = raw.decode("utf-8").split("\t")
+            yield i, Document(self.file, json.loads(data), {tuple(p): n for p, n in json.loads(lines)})
+
+    def digest(self) -> str:
+        """The content hash of the whole document, the same as :func:`content_hash` of it built whole."""
+        h = hashlib.sha256()
+        h.update(b"{")
+        for n, key in enumerate(sorted([*self.head, *self.spools])):
+            h.update(("," if n else "") .encode() + _canonical(key).encode("utf-8") + b":")
+            if key in self.head:
+                h.update(_canonical(self.head[key].data).encode("utf-8"))
+                continue
+            h.update(b"[")
+            spool = self.spools[key]
+            spool.seek(0)
+            for i, raw in enumerate(spool):
+                h.update((b"," if i else b"") + raw[: raw.index(b"\t")])
+            h.update(b"]")
+        h.update(b"}")
+        return h.hexdigest()
+
+
+def read_report(path: str) -> ReadReport:
+    """Read and check a report file (schema, ids), one record at a time; see :class:`ReadReport`."""
+    schema = report_schema()
+    allowed = schema["properties"]
+    report = ReadReport(path)
+    # An unknown top-level key is reported once the file has been read through (what YAML itself
+    # refuses anywhere in the file, an alias bomb parked under such a key, comes first) or
+    # before the next problem found further down.
+    unknown: BadRecord | None = None
+
+    def check(doc: Document, validator: _Validator, instance: Any, prefix: tuple) -> None:
+        try:
+            _check(doc, validator, instance, prefix)
+        except BadRecord as exc:
+            raise unknown or exc from None
+
+    try:
+        for key, line, value in stream_document(path, frozenset(SECTIONS)):
+            if key is None:  # not a mapping at all
+                assert isinstance(value, Document)
+                check(value, _validator(None), value.data, ())
+                continue
+            if key not in allowed:
+                unknown = unknown or BadRecord(path, line, key, f"unknown field (allowed: {', '.join(sorted(allowed))})")
+                continue
+            if key not in SECTIONS or (isinstance(value, Document) and not isinstance(value.data, list)):
+                assert isinstance(value, Document)
+                check(value, _validator(key), value.data, (key,))
+                report.head[key] = value
+                continue
+            report.spools[key] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+            report.sizes[key] = 0
+            items = value if not isinstance(value, Document) else (
+                Document(path, item, {p: n for p, n in value.lines.items() if p[:2] == (key, i)})
+                for i, item in enumerate(value.data))
+            item_schema, ids = _validator(key + "[]"), dict[str, int]()
+            for i, doc in enumerate(items):
+                check(doc, item_schema, doc.data, (key, i))
+                ident = doc.data.get("id")
+                if ident is not None:
+                    if ident in ids:
+                        raise unknown or doc.error((key, i, "id"), f"duplicate id {ident!r} (first at {key}[{ids[ident]}])")
+                    ids[ident] = i
+                lines = json.dumps([[list(p), n] for p, n in doc.lines.items()], separators=(",", ":"))
+                report.add(key, doc, f"{_canonical(doc.data)}\t{lines}\n")
+        if unknown is not None:
+            raise unknown
+        for key in schema["required"]:
+            if key not in report.head:
+                raise BadRecord(path, 1, "", f"{key!r} is a required property")
+    except BaseException:
+        report.__exit__()
+        raise
+    return report
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+@dataclass(frozen=True)
+class _Validator:
+    """A part of the report schema, checked fast (fastjsonschema compiles it to Python: 10 us an
+    event, against 170-400 us for jsonschema) and, when that fails, explained by jsonschema,
+    whose errors carry the paths that lines are found by."""
+
+    fast: Callable[[Any], Any]
+    full: Draft202012Validator
+
+
+@cache
+def _validator(part: str | None) -> _Validator:
+    """The validator of the whole report (None), of one top-level value, or of one item of a section ("events[]")."""
+    schema = report_schema()
+    if part is None:
+        sub = schema
+    else:
+        sub = schema["properties"][part.removesuffix("[]")]
+        if part.endswith("[]"):
+            sub = sub["items"]
+    whole = _inline(sub, schema["$defs"])
+    # The schema uses only keywords whose meaning draft 7 and draft 2020-12 share once $refs are inlined.
+    fast = fastjsonschema.compile({**whole, "$schema": "http://json-schema.org/draft-07/schema#"})
+    return _Validator(fast, Draft202012Validator(whole))
+
+
+def _inline(schema: Any, defs: dict) -> Any:
+    """The schema with each ``$ref`` to ``#/$defs/...`` replaced by what it names (the defs do not recurse)."""
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            rest = {k: v for k, v in schema.items() if k != "$ref"}
+            return {**_inline(defs[schema["$ref"].removeprefix("#/$defs/")], defs), **rest}
+        return {k: _inline(v, defs) for k, v in schema.items() if k not in ("$defs", "$id", "$schema")}
+    if isinstance(schema, list):
+        return [_inline(v, defs) for v in schema]
+    return schema
+
+
+def _check(doc: Document, validator: _Validator, instance: Any, prefix: tuple) -> None:
+    """Raise the first problem the validator finds in ``instance`` (at ``prefix``), by line."""
+    try:
+        validator.fast(instance)
         return
-    errors.sort(key=lambda e: (doc.line_of(tuple(e.absolute_path)) or 0, len(e.absolute_path)))
-    first_line = doc.line_of(tuple(errors[0].absolute_path))
-    same_line = [e for e in errors if doc.line_of(tuple(e.absolute_path)) == first_line]
+    except fastjsonschema.JsonSchemaException as exc:
+        errors = list(validator.full.iter_errors(instance))
+        if not errors:  # the two disagree: refuse, with the fast one's words
+            raise doc.error(prefix, str(exc)) from None
+
+    def path_of(e) -> tuple:
+        return prefix + tuple(e.absolute_path)
+
+    errors.sort(key=lambda e: (doc.line_of(path_of(e)) or 0, len(e.absolute_path)))
+    first_line = doc.line_of(path_of(errors[0]))
+    same_line = [e for e in errors if doc.line_of(path_of(e)) == first_line]
     error = best_match(same_line)
-    path = tuple(error.absolute_path)
+    path = path_of(error)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(k for k in error.instance if k not in allowed)
@@ -127,8 +294,18 @@ def validate(doc: Document) -> None:
 
 
 def content_hash(data: Any) -> str:
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical(data).encode("utf-8")).hexdigest()
+
+
+def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _date(doc: Document, path: tuple, value: Any) -> FuzzyDate | None:
@@ -167,25 +344,27 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
 
 
 class _Loader:
-    def __init__(self, session: Session, doc: Document):
-        self.session, self.doc, self.data = session, doc, doc.data
+    """Writes a read report. ``self.doc`` is the record at hand: errors name its lines."""
+
+    def __init__(self, session: Session, report: ReadReport):
+        self.session, self.read = session, report
+        self.doc = report.head["report"]
         self.counts = _Counter()
         self.actors: dict[str, Actor] = {}  # local id -> actor
         self.places: dict[str, Location] = {}
         self.actor_names: dict[str, set[str]] = {}  # normalized name -> local ids
         self.place_names: dict[str, set[str]] = {}
-        self.events: dict[str, Event] = {}
+        self.events: dict[str, int] = {}  # local id -> event id (the events themselves are let go)
 
     # -- the run ---------------------------------------------------------
     def run(self) -> LoadResult:
-        report = self.data["report"]
-        digest = content_hash(self.data)
+        report = self.read.report
+        digest = self.read.digest()
         source = self.session.scalar(select(Source).where(Source.key == report["id"]))
         if source is not None and source.content_hash == digest:
-            return LoadResult(self.doc.file, report["id"], "unchanged")
+            return LoadResult(self.read.file, report["id"], "unchanged")
         status = "inserted" if source is None else "updated"
         self.source = self._source(source, report, digest)
-        self._check_unique_ids()
         # Lookups must not flush half-built records one by one (that is most of
         # the cost of a large report): flushes happen where ids are needed.
         with self.session.no_autoflush:
@@ -198,18 +377,7 @@ class _Loader:
         self._control()
         self._assessments()
         self.session.flush()
-        return LoadResult(self.doc.file, report["id"], status, dict(self.counts))
-
-    def _check_unique_ids(self) -> None:
-        for section in ("actors", "places", "relations", "events", "control", "assessments"):
-            seen: dict[str, int] = {}
-            for i, item in enumerate(self.data.get(section, [])):
-                key = item.get("id")
-                if key is None:
-                    continue
-                if key in seen:
-                    raise self.doc.error((section, i, "id"), f"duplicate id {key!r} (first at {section}[{seen[key]}])")
-                seen[key] = i
+        return LoadResult(self.read.file, report["id"], status, dict(self.counts))
 
     # -- source ------------------------------------------------------------
     def _source(self, source: Source | None, report: dict, digest: str) -> Source:
@@ -228,7 +396,7 @@ class _Loader:
             credibility=credibility,
             language=report.get("language"),
             notes=report.get("notes"),
-            file_name=self.doc.file,
+            file_name=self.read.file,
             content_hash=digest,
             loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         )
@@ -273,7 +441,8 @@ class _Loader:
 
     # -- actors ----------------------------------------------------------------
     def _actors(self) -> None:
-        for i, item in enumerate(self.data.get("actors", [])):
+        for i, doc in self.read.records("actors"):
+            self.doc, item = doc, doc.data
             path = ("actors", i)
             names = [item["name"], *item.get("aliases", [])]
             earlier = self.actor_names.get(normalize_name(item["name"]), set())
@@ -315,22 +484,24 @@ class _Loader:
 
     # -- places ------------------------------------------------------------------
     def _places(self) -> None:
-        items = list(enumerate(self.data.get("places", [])))
+        items = list(self.read.records("places"))  # places are few beside events: all at once
+        local = {doc.data["id"] for _, doc in items}
         # Parents first: a place may name a parent defined further down the file.
         pending, done = items, set()
         while pending:
             progressed, later = False, []
-            for i, item in pending:
-                parent = item.get("parent")
-                if parent and any(p.get("id") == parent for _, p in items) and parent not in done:
-                    later.append((i, item))
+            for i, doc in pending:
+                parent = doc.data.get("parent")
+                if parent and parent in local and parent not in done:
+                    later.append((i, doc))
                     continue
-                self._place(i, item)
-                done.add(item["id"])
+                self.doc = doc
+                self._place(i, doc.data)
+                done.add(doc.data["id"])
                 progressed = True
             if not progressed:
-                i, item = later[0]
-                raise self.doc.error(("places", i, "parent"), f"places form a cycle through {item['parent']!r}")
+                i, self.doc = later[0]
+                raise self.doc.error(("places", i, "parent"), f"places form a cycle through {self.doc.data['parent']!r}")
             pending = later
 
     def _place(self, i: int, item: dict) -> None:
@@ -394,9 +565,32 @@ class _Loader:
         return found
 
     # -- keyed records -------------------------------------------------------------
-    def _existing(self, model: type[_Keyed]) -> dict[str, _Keyed]:
-        rows = self.session.scalars(select(model).where(model.source_id == self.source.id))
-        return {r.key: r for r in rows}
+    def _keyed(self, section: str, model: type[_Keyed], key_of: Callable[[dict], str],
+               write: Callable[[int, dict, dict, str], Any], remember: dict[str, int] | None = None,
+               insert_new: Callable[[], dict[str, int]] | None = None) -> None:
+        """Write a section's records a batch at a time: the batch's stored records are looked up by key,
+        written, flushed and let go; the stored records of this source the report no longer holds are deleted."""
+        seen: set[str] = set()
+        loads: list = [selectinload(model.sources)] if hasattr(model, "sources") else []
+        if model is Event:
+            loads.append(selectinload(Event.participants))
+        for batch in _batches(self.read.records(section)):
+            keys = [key_of(doc.data) for _, doc in batch]
+            query = select(model).where(model.source_id == self.source.id, model.key.in_(keys)).options(*loads)
+            existing = {r.key: r for r in self.session.scalars(query)}
+            written = []
+            for (i, doc), key in zip(batch, keys, strict=True):
+                self.doc = doc
+                written.append((key, write(i, doc.data, existing, key)))
+            self.session.flush()
+            if remember is not None:
+                remember.update((key, record.id) for key, record in written if record is not None)
+            if insert_new is not None:  # the records write() left to be inserted together (None above)
+                ids = insert_new()
+                if remember is not None:
+                    remember.update(ids)
+            seen.update(keys)
+        self._delete_rest(section, model, seen)
 
     def _upsert(self, kind: str, model, existing: dict, key: str, values: dict):
         """Insert or update one keyed record; returns it and "inserted", "updated" or "unchanged"."""
@@ -414,11 +608,14 @@ class _Loader:
             self.counts.bump(kind, state)
         return record, state
 
-    def _delete_rest(self, kind: str, existing: dict) -> None:
-        for record in existing.values():
-            self.session.delete(record)
-            self.counts.bump(kind, "deleted")
-        self.session.flush()
+    def _delete_rest(self, kind: str, model: type[_Keyed], seen: set[str]) -> None:
+        rows = self.session.execute(select(model.id, model.key).where(model.source_id == self.source.id))
+        stale = [rid for rid, key in rows if key not in seen]
+        for batch in _batches(stale):
+            for record in self.session.scalars(select(model).where(model.id.in_(batch))):
+                self.session.delete(record)
+                self.counts.bump(kind, "deleted")
+            self.session.flush()
 
     @staticmethod
     def _window(prefix: str, date: FuzzyDate | None) -> dict:
@@ -436,23 +633,24 @@ class _Loader:
         return {**self._window("start", start), **self._window("end", end)}
 
     def _relations(self) -> None:
-        existing = self._existing(ActorRelation)
-        for i, item in enumerate(self.data.get("relations", [])):
+        def key_of(item: dict) -> str:
+            return item.get("id") or f"{item['actor']}|{item['type']}|{item['other']}|{item.get('from')}|{item.get('until')}"
+
+        def write(i: int, item: dict, existing: dict, key: str):
             path = ("relations", i)
             actor = self.actor_ref(path + ("actor",), item["actor"])
             other = self.actor_ref(path + ("other",), item["other"])
             if actor.id == other.id:
                 raise self.doc.error(path + ("other",), "an actor cannot be related to itself")
-            key = item.get("id") or f"{item['actor']}|{item['type']}|{item['other']}|{item.get('from')}|{item.get('until')}"
             values = {"actor_id": actor.id, "kind": item["type"], "other_id": other.id,
                       "certainty": item.get("certainty", "reported"), "quote": item.get("quote"),
                       **self._period(path, item)}
-            self._upsert("relations", ActorRelation, existing, key, values)
-        self._delete_rest("relations", existing)
+            return self._upsert("relations", ActorRelation, existing, key, values)[0]
+
+        self._keyed("relations", ActorRelation, key_of, write)
 
     def _events(self) -> None:
-        existing = self._existing(Event)
-        for i, item in enumerate(self.data.get("events", [])):
+        def write(i: int, item: dict, existing: dict, key: str):
             path = ("events", i)
             date = _date(self.doc, path + ("date",), item["date"])
             assert date is not None  # the schema requires an event's date
@@ -473,13 +671,17 @@ class _Loader:
                 "certainty": item.get("certainty", "reported"),
                 "description": item.get("description"), "quote": item.get("quote"),
             }
-            event, state = self._upsert("events", Event, existing, item["id"], values)
             wanted: list[tuple[int, str, int]] = []
             for j, p in enumerate(item.get("actors", [])):
                 actor = self.actor_ref(path + ("actors", j, "actor"), p["actor"])
                 if (actor.id, p["role"]) in {(a, r) for a, r, _ in wanted}:
                     raise self.doc.error(path + ("actors", j), "the same actor is listed twice in one role")
                 wanted.append((actor.id, p["role"], j))
+            if key not in existing:  # a new event: inserted with the batch's others, in a few statements
+                new.append((key, values, wanted))
+                self.counts.bump("events", "inserted")
+                return None
+            event, state = self._upsert("events", Event, existing, key, values)
             current = [] if state == "inserted" else sorted((ea.actor_id, ea.role, ea.position) for ea in event.participants)
             if current != sorted(wanted):
                 if current:
@@ -489,37 +691,57 @@ class _Loader:
                     event.participants.append(EventActor(actor_id=actor_id, role=role, position=position))
                 if state == "unchanged":
                     self.counts.bump("events", "updated")
-            self.events[item["id"]] = event
-        self._delete_rest("events", existing)  # flushes: the events get their ids
+            return event
+
+        new: list[tuple[str, dict, list[tuple[int, str, int]]]] = []
+
+        def insert_new() -> dict[str, int]:
+            if not new:
+                return {}
+            rows = [{"source_id": self.source.id, "key": key, **values} for key, values, _ in new]
+            # The ORM inserts one row per statement on SQLite (it has no sentinel to match RETURNING
+            # rows to objects by); here the key returned with each id matches them.
+            ids = dict(self.session.execute(insert(Event).returning(Event.key, Event.id), rows).all())
+            self.session.execute(insert(event_sources), [{"event_id": ids[key], "source_id": self.source.id}
+                                                         for key, _, _ in new])
+            participants = [{"event_id": ids[key], "actor_id": a, "role": r, "position": n}
+                            for key, _, wanted in new for a, r, n in wanted]
+            if participants:
+                self.session.execute(insert(EventActor), participants)
+            new.clear()
+            return ids
+
+        self._keyed("events", Event, lambda item: item["id"], write, remember=self.events, insert_new=insert_new)
 
     def _event_ref(self, path: tuple, key: str | None) -> int | None:
         if key is None:
             return None
         if key not in self.events:
             raise self.doc.error(path, f"no event with id {key!r} in this report")
-        return self.events[key].id
+        return self.events[key]
 
     def _control(self) -> None:
-        existing = self._existing(ControlSpan)
-        for i, item in enumerate(self.data.get("control", [])):
+        def key_of(item: dict) -> str:
+            status = item.get("status", "held")
+            return item.get("id") or f"{item['place']}|{item['holder']}|{status}|{item.get('from')}|{item.get('until')}"
+
+        def write(i: int, item: dict, existing: dict, key: str):
             path = ("control", i)
             place = self.place_ref(path + ("place",), item["place"])
             holder = self.actor_ref(path + ("holder",), item["holder"])
-            status = item.get("status", "held")
-            key = item.get("id") or f"{item['place']}|{item['holder']}|{status}|{item.get('from')}|{item.get('until')}"
             values = {
-                "location_id": place.id, "actor_id": holder.id, "status": status,
+                "location_id": place.id, "actor_id": holder.id, "status": item.get("status", "held"),
                 "begun_by_id": self._event_ref(path + ("begun_by",), item.get("begun_by")),
                 "ended_by_id": self._event_ref(path + ("ended_by",), item.get("ended_by")),
                 "certainty": item.get("certainty", "reported"), "quote": item.get("quote"),
                 **self._period(path, item),
             }
-            self._upsert("control", ControlSpan, existing, key, values)
-        self._delete_rest("control", existing)
+            return self._upsert("control", ControlSpan, existing, key, values)[0]
+
+        self._keyed("control", ControlSpan, key_of, write)
 
     def _assessments(self) -> None:
-        existing = self._existing(Assessment)
-        for i, item in enumerate(self.data.get("assessments", [])):
+        def write(i: int, item: dict, existing: dict, key: str):
             path = ("assessments", i)
             actor = self.actor_ref(path + ("actor",), item["actor"]) if item.get("actor") else None
             place = self.place_ref(path + ("place",), item["place"]) if item.get("place") else None
@@ -529,8 +751,9 @@ class _Loader:
                 "actor_id": actor.id if actor else None,
                 "location_id": place.id if place else None,
             }
-            self._upsert("assessments", Assessment, existing, item["id"], values)
-        self._delete_rest("assessments", existing)
+            return self._upsert("assessments", Assessment, existing, key, values)[0]
+
+        self._keyed("assessments", Assessment, lambda item: item["id"], write)
 
 
-__all__ = ["load_report", "load_reports", "validate", "report_schema", "LoadResult", "AmbiguousName"]
+__all__ = ["load_report", "load_reports", "read_report", "report_schema", "content_hash", "LoadResult", "AmbiguousName"]
