@@ -195,11 +195,52 @@ def child(phase: str, csv_path: Path, db_path: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+SHARED = HERE.parent.parent / "shared" / "bench"  # the floors the issues hold the importer to
+
+
+def shared_floor(data_dir: Path) -> dict:
+    """../shared/bench's import floor (``raw_full_postindex``: validation, FK on, upsert, secondary
+    indexes built after the rows, one transaction) on ``data_dir/acled_1m.csv``, in its own process."""
+    env = {**os.environ, "BENCH_DATA": str(data_dir)}
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(data_dir / ".rss"), sys.executable,
+                          str(SHARED / "baseline.py"), "child", "raw_full_postindex"],
+                         check=True, capture_output=True, text=True, env=env)
+    result = next(json.loads(line[7:]) for line in out.stdout.splitlines() if line.startswith("RESULT "))
+    result["peak_mb"] = int((data_dir / ".rss").read_text().split()[-1]) / 1024
+    return result
+
+
+def store_bytes(db_path: Path) -> tuple[int, int]:
+    """(the store's bytes with its WAL folded back, the WAL's bytes before: how far it grew)."""
+    wal = Path(f"{db_path}-wal")
+    wal_bytes = wal.stat().st_size if wal.exists() else 0
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return db_path.stat().st_size, wal_bytes
+
+
+def table_bytes(db_path: Path) -> dict[str, int]:
+    """Bytes of each table with its indexes (SQLite's dbstat), largest first."""
+    con = sqlite3.connect(db_path)
+    try:
+        rows = con.execute("SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d "
+                           "LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    except sqlite3.OperationalError:  # no dbstat in this build of SQLite
+        rows = []
+    finally:
+        con.close()
+    return dict(rows)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Import generated ACLED rows: tracker vs the plain sqlite3 floor.")
+    parser = argparse.ArgumentParser(description="Import generated ACLED rows: tracker vs the import floor, same run.")
     parser.add_argument("--rows", type=int, default=1000000)
+    parser.add_argument("--runs", type=int, default=1, help="floor and import this many times each (the spread)")
     parser.add_argument("--seed", type=int, default=2015)
     parser.add_argument("--workdir", default=os.environ.get("TMPDIR", "/tmp"))
+    parser.add_argument("--own-floor", action="store_true",
+                        help="the older floor of this script (csv + executemany, indexes live, own data)")
     parser.add_argument("--phase", choices=("floor", "import", "reimport"), help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -214,33 +255,57 @@ def main() -> None:
         print(json.dumps(answer))
         return
 
-    import acled_data
-
     work = Path(args.workdir)
-    csv_path = work / f"tracker-bench-acled-{args.rows}-{args.seed}.csv"
-    if not csv_path.exists():
-        print(f"generating {args.rows:,} rows into {csv_path} ...", file=sys.stderr)
-        t = time.perf_counter()
-        acled_data.write(str(csv_path), args.rows, args.seed)
-        print(f"  {time.perf_counter() - t:.0f} s, {csv_path.stat().st_size / 1e6:,.0f} MB", file=sys.stderr)
+    shared = (SHARED / "baseline.py").exists() and not args.own_floor
+    if shared:
+        # The floor reads data/acled_1m.csv whatever its size: one directory per size.
+        data_dir = work / f"tracker-bench-shared-{args.rows}"
+        data_dir.mkdir(exist_ok=True)
+        csv_path = data_dir / "acled_1m.csv"
+        if not csv_path.exists():
+            print(f"generating {args.rows:,} rows into {csv_path} (../shared/bench/gen_acled.py) ...", file=sys.stderr)
+            subprocess.run([sys.executable, str(SHARED / "gen_acled.py"), "-n", str(args.rows), "-o", str(csv_path)],
+                           check=True, capture_output=True)
+    else:
+        import acled_data
+
+        csv_path = work / f"tracker-bench-acled-{args.rows}-{args.seed}.csv"
+        if not csv_path.exists():
+            print(f"generating {args.rows:,} rows into {csv_path} ...", file=sys.stderr)
+            acled_data.write(str(csv_path), args.rows, args.seed)
     floor_db, tracker_db = work / "tracker-bench-floor.db", work / "tracker-bench-import.db"
 
-    results = {}
-    for phase, db_path in (("floor", floor_db), ("import", tracker_db), ("reimport", tracker_db)):
-        print(f"running {phase} ...", file=sys.stderr)
-        results[phase] = child(phase, csv_path, db_path)
-    f, i, r = results["floor"], results["import"], results["reimport"]
-    rate = {k: v["rows"] / v["seconds"] for k, v in results.items()}
-    print(f"rows: {f['rows']:,}  (file {csv_path.stat().st_size / 1e6:,.0f} MB)")
-    print(f"{'run':<28}{'seconds':>10}{'rows/s':>12}{'peak MB':>10}")
-    for label, key in (("floor (csv + executemany)", "floor"), ("tracker import", "import"),
-                       ("tracker re-import (same)", "reimport")):
-        v = results[key]
-        print(f"{label:<28}{v['seconds']:>10.1f}{rate[key]:>12,.0f}{v['peak_mb']:>10.0f}")
-    ratio = rate["import"] / rate["floor"]
-    print(f"import / floor: {ratio:.2f} (target >= 0.50)  "
-          f"peak {i['peak_mb']:.0f} MB (target < 300)  "
-          f"re-import / import: {rate['reimport'] / rate['import']:.2f} (target >= 1.00)")
+    runs: list[tuple[dict, dict]] = []
+    for n in range(args.runs):
+        print(f"run {n + 1}: floor ...", file=sys.stderr)
+        f = shared_floor(data_dir) if shared else child("floor", csv_path, floor_db)
+        print(f"run {n + 1}: import ...", file=sys.stderr)
+        i = child("import", csv_path, tracker_db)
+        i["bytes"], i["wal_bytes"] = store_bytes(tracker_db)
+        runs.append((f, i))
+    print("re-import ...", file=sys.stderr)
+    r = child("reimport", csv_path, tracker_db)
+    label = "floor (../shared raw_full_postindex)" if shared else "floor (csv + executemany)"
+    print(f"rows: {args.rows:,}  (file {csv_path.stat().st_size / 1e6:,.0f} MB)")
+    print(f"{'run':<40}{'seconds':>10}{'rows/s':>12}{'peak MB':>10}{'ratio':>8}")
+    ratios = []
+    for n, (f, i) in enumerate(runs, 1):
+        ratio = f["seconds"] / i["seconds"]
+        ratios.append(ratio)
+        print(f"{label + f' #{n}':<40}{f['seconds']:>10.1f}{f['rows'] / f['seconds']:>12,.0f}{f['peak_mb']:>10.0f}")
+        print(f"{f'tracker import #{n}':<40}{i['seconds']:>10.1f}{i['rows'] / i['seconds']:>12,.0f}"
+              f"{i['peak_mb']:>10.0f}{ratio:>8.2f}")
+    i = runs[-1][1]
+    print(f"{'tracker re-import (same file)':<40}{r['seconds']:>10.1f}{r['rows'] / r['seconds']:>12,.0f}{r['peak_mb']:>10.0f}")
+    print(f"import / floor: {min(ratios):.2f}-{max(ratios):.2f} over {len(ratios)} run(s) (target >= 0.70, never < 0.50); "
+          f"re-import speed / import speed: {i['seconds'] / r['seconds']:.2f} (target >= 3)")
+    per_event = i["bytes"] / i["rows"]
+    floor_per_event = runs[-1][0].get("db_mb", 0) * 2**20 / max(runs[-1][0]["rows"], 1) if shared else None
+    print(f"store: {i['bytes'] / 1e6:,.0f} MB, {per_event:,.0f} bytes an event, WAL grew to {i['wal_bytes'] / 1e6:,.0f} MB"
+          + (f" (floor {floor_per_event:,.0f}: {per_event / floor_per_event:.2f}x, target <= 1.3x)" if floor_per_event else ""))
+    sizes = table_bytes(tracker_db)
+    if sizes:
+        print("by table (with its indexes): " + ", ".join(f"{t} {b / 1e6:,.0f} MB" for t, b in list(sizes.items())[:8]))
     print(f"of the import's {i['seconds']:.1f} s, the row import itself took {i['importer_seconds']:.1f} s; the rest is "
           "the first pass over the file (fingerprint, encoding), control derivation from the new territory "
           "events, and the commit")

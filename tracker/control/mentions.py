@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tracker.names.normalize import normalize_name
 
@@ -62,7 +63,8 @@ _ANTI = re.compile(r"\banti[\s\-]?$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 
 
-def _variants(name: str) -> set[str]:
+@lru_cache(maxsize=1 << 14)
+def _variants(name: str) -> frozenset[str]:
     """A name as notes may write it: without "(2012-)", either side of "A: B", ..."""
     out = set()
     name = " ".join(name.split())
@@ -78,9 +80,10 @@ def _variants(name: str) -> set[str]:
         if ":" in n:
             head, _, tail = n.partition(":")
             stack.extend([head, tail])
-    return out
+    return frozenset(out)
 
 
+@lru_cache(maxsize=1 << 14)
 def _initials(name: str) -> str | None:
     words = [w for w in re.split(r"[\s\-]+", re.sub(r"\([^)]*\)", "", name)) if w]
     caps = [w for w in words if w[:1].isupper() and w.lower() not in ("of", "the", "and", "al", "el")]
@@ -89,10 +92,19 @@ def _initials(name: str) -> str | None:
     return None
 
 
+# Compiled once per name: the notes of every transfer event are read with the patterns of its
+# actors, and re's own cache (512 patterns) is far smaller than a dataset's names.
+@lru_cache(maxsize=1 << 15)
 def _phrase_regex(text: str, case_sensitive: bool) -> re.Pattern:
     parts = [re.escape(p).replace("'", "['’]?").replace("’", "['’]?") for p in re.split(r"[\s\-]+", text) if p]
     body = r"[\s\-]+".join(parts)
     return re.compile(r"(?<![\w])" + body + r"(?![\w])", 0 if case_sensitive else re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 15)
+def _token_regex(word: str) -> re.Pattern:
+    """The first letter as written ("Shabaab", not "shabaab"), the rest in any case."""
+    return re.compile(r"(?<![\w])" + re.escape(word[0]) + "(?i:" + re.escape(word[1:]) + ")" + r"(?![\w])")
 
 
 @dataclass
@@ -134,9 +146,7 @@ class Mentions:
         shared = set.intersection(*tokens_by_side.values()) if len(tokens_by_side) > 1 else set()
         for side, tokens in tokens_by_side.items():
             for w in tokens - shared:
-                # The first letter as written ("Shabaab", not "shabaab"), the rest in any case.
-                token = re.escape(w[0]) + "(?i:" + re.escape(w[1:]) + ")"
-                self.patterns.append((side, re.compile(r"(?<![\w])" + token + r"(?![\w])"), True))
+                self.patterns.append((side, _token_regex(w), True))
         generic_sides = [s for s, g in generic_by_side.items() if g]
         if len(generic_sides) == 1:  # "the military" says nothing when both sides are states
             for g in _GENERIC_STATE:

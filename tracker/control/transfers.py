@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tracker.control.mentions import (
     SENTENCE_BREAK,
@@ -71,6 +72,7 @@ def weaker(a: str, b: str) -> str:
     return a if order.get(a, 1) >= order.get(b, 1) else b
 
 
+@lru_cache(maxsize=4096)  # a dataset has a few dozen (type, sub-type) pairs; every row asks
 def transfer_kind(event_type: str | None, sub_type: str | None) -> str | None:
     """``nonstate`` / ``government`` / ``nonviolent`` / ``capture`` / ``withdrawal``, or None."""
     for text in (sub_type, event_type):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.engine import Connection
 
@@ -60,6 +62,38 @@ _UPDATES = {
     "revisions_attach": "UPDATE event_revisions SET event_id = {p} WHERE external_scheme = {p} AND external_key = {p} "
                         "AND event_id IS NULL",
 }
+
+
+SEARCH_TRIGGER = "event_search_insert"  # SQLite: fills the full-text index (event_search) row by row
+
+
+@contextmanager
+def search_index_by_batch(conn: Connection) -> Iterator[Callable[[int, int], None] | None]:
+    """On SQLite, index the text of new events a batch at a time instead of by the per-row trigger.
+
+    FTS5 takes 200,000 notes in 1.5 s from one INSERT ... SELECT, and in 18 s one row
+    at a time through the trigger. Inside the import's transaction the trigger is dropped
+    and the caller indexes each batch of events right after inserting it (a later batch
+    may update them, and the update trigger must find them indexed); at the end the
+    trigger is made again from its own SQL. A failed import rolls back both (SQLite's DDL
+    is transactional). Yields None where there is nothing to do (PostgreSQL).
+    """
+    if conn.dialect.name != "sqlite":
+        yield None
+        return
+    sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                               (SEARCH_TRIGGER,)).scalar()
+    if sql is None:
+        yield None
+        return
+    conn.exec_driver_sql(f"DROP TRIGGER {SEARCH_TRIGGER}")
+
+    def index(first: int, last: int) -> None:
+        conn.exec_driver_sql("INSERT INTO event_search (rowid, description, quote) "
+                             "SELECT id, description, quote FROM events WHERE id BETWEEN ? AND ?", (first, last))
+
+    yield index  # an exception from the import leaves the trigger to the rollback
+    conn.exec_driver_sql(sql)
 
 
 class BulkWriter:

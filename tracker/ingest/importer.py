@@ -41,7 +41,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -53,7 +53,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.control.transfers import transfer_kind
 from tracker.errors import BadRecord, ConflictingOption, MissingSetting
-from tracker.ingest.bulk import JSON, BulkWriter, delete_events
+from tracker.ingest.bulk import JSON, BulkWriter, delete_events, search_index_by_batch
 from tracker.ingest.datafiles import SUSPECT, FileInfo, ReadPosition, inspect_file, read_records, repair_text
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError
 from tracker.ingest.identity import (
@@ -313,6 +313,7 @@ class _Importer:
         self.scheme = dataset.scheme
         self.now = (options.now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
         self.write = BulkWriter(conn)
+        self.index_search: Callable[[int, int], None] | None = None  # SQLite: full-text index by batch
         self.seen = _Seen()
         self.seen_keys: set[str] = set()  # identities of this file that do not stand (no event id)
         self.rejects_writer: Writer | None = None
@@ -350,7 +351,8 @@ class _Importer:
         self.places = PlaceMap(self.conn, source_id)
         self.event_ids = IdSource(self.conn, "events")
         try:
-            with contextlib.ExitStack() as self.outputs, _fewer_collections():
+            with contextlib.ExitStack() as self.outputs, _fewer_collections(), \
+                    search_index_by_batch(self.conn) as self.index_search:
                 self._stream(started)
             if self.result.rows == 0:  # a header alone (a query that matched nothing, a cut download)
                 raise BadRecord(self.file, 1, "", "no rows after the header: nothing to import")
@@ -854,6 +856,8 @@ class _Importer:
             if gone is not None:
                 attach.append((event_id, scheme, key))
         w("events", events)
+        if self.index_search is not None and ids:
+            self.index_search(ids[0], ids[-1])  # ids are consecutive on SQLite (IdSource)
         w("event_actors", participants)
         w("dataset_records", records)
         if attach:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Word-joining punctuation becomes a space; the rest (apostrophes, dots,
 # parentheses...) simply goes, so that "Qa'ida" and "Qaida" meet.
@@ -25,6 +26,7 @@ _ARABIC_FOLD = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # an import meets the same few thousand names again and again
 def normalize_name(name: str) -> str:
     """The matching key of a name.
 
