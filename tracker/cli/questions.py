@@ -18,7 +18,7 @@ from tracker.cli.options import (
 )
 from tracker.cli.render import catch_errors, emit, end_progress, progress_renderer, report
 from tracker.cli.root import cli, pass_context
-from tracker.query.summary import GROUPS
+from tracker.query.groupings import GROUPS
 
 
 @cli.command("who-held")

@@ -25,12 +25,9 @@ from tracker.model.entities import Actor, DatasetRecord, Event, EventActor, Loca
 from tracker.names.countries import country_by_code
 from tracker.names.suggest import closest
 from tracker.query.filters import REPORT, EventFilter
+from tracker.query.groupings import GROUPS, MEASURES, TIME
 from tracker.query.levels import levels_cte
 
-TIME = ("year", "month", "week", "day")
-GROUPS = (*TIME, "country", "admin1", "admin2", "place", "actor", "actor-kind", "type", "sub-type", "source",
-          "dataset")
-MEASURES = ("events", "fatalities", "fatalities_low", "fatalities_high")
 ROLES = {"actor1": ("actor1",), "actor2": ("actor2",), "any": None}
 SORTS = ("group", "events", "fatalities")
 
