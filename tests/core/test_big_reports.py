@@ -191,3 +191,70 @@ def test_json_text_is_the_same_whatever_the_size_of_the_reads():
         while part := reader.read(size):
             parts.append(part)
         assert "".join(parts) == whole, size
+
+
+# -- what the whole-document reader accepted, the streaming reader accepts (or refuses better) -----
+MINIMAL = {"format": "tracker-report/1", "report": {"id": "m", "title": "M"},
+           "places": [{"id": "t", "name": "Testville", "country": "LY"}],
+           "events": [{"id": "e1", "date": "2015-06-09", "type": "Battles", "place": "t"}]}
+
+
+def _load(run, path):
+    result = run("load", str(path))
+    return result.exit_code, result.stderr.strip()
+
+
+def test_a_json_report_with_a_byte_order_mark_loads(tmp_path, run):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(MINIMAL).encode())
+    assert _load(run, path)[0] == 0
+    assert len(json.loads(run("events", "--format", "json").stdout)) == 1
+
+
+def test_json_the_yaml_parser_cannot_read_loads_whole(tmp_path, run):
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(MINIMAL).replace('"format"', '"format"\n'), encoding="utf-8")  # a key, a line break, ':'
+    assert _load(run, path)[0] == 0
+    assert len(json.loads(run("events", "--format", "json").stdout)) == 1
+
+
+def test_an_anchored_top_level_mapping_loads(tmp_path, run):
+    path = tmp_path / "anchored.yaml"
+    path.write_text("&top\n" + json.dumps(MINIMAL), encoding="utf-8")
+    assert _load(run, path)[0] == 0
+
+
+def test_a_problem_in_a_top_level_value_names_the_line_of_its_key(tmp_path, run):
+    path = tmp_path / "no-title.yaml"
+    path.write_text("format: tracker-report/1\nreport:\n  id: r1\n", encoding="utf-8")
+    assert _load(run, path) == (1, f"Error: {path}:2: report: 'title' is a required property")
+
+
+def test_the_same_claim_twice_without_ids_is_refused_even_far_apart(tmp_path, run):
+    claim = "  - {place: t, holder: a, status: held, from: '2015-06-13'}\n"
+    events = "".join(f"  - {{id: e{i}, date: '2015-06-09', type: Battles, place: t}}\n" for i in range(3))
+    fillers = "".join(f"  - {{place: t, holder: a, status: held, from: '{2010 + i // 336}-{1 + i % 336 // 28:02d}-{1 + i % 28:02d}'}}\n"
+                      for i in range(1200))
+    path = tmp_path / "twice.yaml"
+    text = ("format: tracker-report/1\nreport: {id: twice, title: Twice}\nactors:\n  - {id: a, name: Alpha Brigade}\n"
+            "places:\n  - {id: t, name: Testville, country: LY}\nevents:\n" + events + "control:\n" + claim + fillers + claim)
+    path.write_text(text, encoding="utf-8")
+    line = len(text.splitlines())
+    assert _load(run, path) == (1, f"Error: {path}:{line}: control[1201]: the same record as an earlier one in control "
+                                   "(t|a|held|2015-06-13|None); give each its own id")
+    assert snapshot(run.url)["control_spans"] == []
+
+
+def test_a_plain_value_with_a_mapping_tag_is_refused(tmp_path, run):
+    path = tmp_path / "tagged.yaml"
+    path.write_text("format: tracker-report/1\nreport: {id: g, title: G}\nevents:\n"
+                    "  - {id: e1, date: '2015-06-09', type: Battles, fatalities: !!map ''}\n", encoding="utf-8")
+    assert _load(run, path) == (1, f"Error: {path}:4: events[0].fatalities: a plain value tagged 'tag:yaml.org,2002:map'")
+
+
+def test_a_code_with_a_trailing_line_break_is_refused_naming_the_field(tmp_path, run):
+    path = tmp_path / "newline.yaml"
+    path.write_text("format: tracker-report/1\nreport: {id: n, title: N}\nplaces:\n"
+                    "  - id: t\n    name: Testville\n    country: \"LY\\n\"\n", encoding="utf-8")
+    code, message = _load(run, path)
+    assert code == 1 and message.startswith(f"Error: {path}:6: places[0].country: must match pattern"), message

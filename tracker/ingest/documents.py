@@ -121,6 +121,8 @@ class _Builder:
         if isinstance(node, ScalarNode):
             if node.tag == "tag:yaml.org,2002:timestamp":
                 return node.value  # dates stay text: tracker reads them itself
+            if node.tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise BadRecord(self.file, line, field_name(path), f"a plain value tagged {node.tag!r}")
             try:
                 # The constructor's own function, not construct_object(), which keeps every node it saw.
                 value = self.constructor.yaml_constructors[node.tag](self.constructor, node)
@@ -255,12 +257,14 @@ def check_json(path: str) -> None:
 
     try:
         with open(path, "rb") as f:
+            if f.read(3) != codecs.BOM_UTF8:  # a byte-order mark is allowed (as in YAML files)
+                f.seek(0)
             for _ in ijson.basic_parse(f):
                 pass
     except ijson.JSONError:
         # The stream parser names no line: read the file up to the fault for the standard message.
-        text = open(path, encoding="utf-8-sig").read()
-        _strict_json(text, path)
+        with open(path, encoding="utf-8-sig") as f:
+            _strict_json(f.read(), path)
         raise BadRecord(path, None, "", "not valid JSON") from None
 
 
@@ -300,10 +304,11 @@ class _Composer:
         self.resolver = yaml.resolver.Resolver()
 
     def _fail(self, exc: yaml.YAMLError) -> BadRecord:
+        kind = YAMLCannotReadJSON if self.file.lower().endswith(".json") else BadRecord
         if isinstance(exc, yaml.MarkedYAMLError):
             mark = exc.problem_mark or exc.context_mark
-            return BadRecord(self.file, mark.line + 1 if mark else None, "", f"not valid YAML: {exc.problem or exc.context}")
-        return BadRecord(self.file, None, "", f"not valid YAML: {exc}")
+            return kind(self.file, mark.line + 1 if mark else None, "", f"not valid YAML: {exc.problem or exc.context}")
+        return kind(self.file, None, "", f"not valid YAML: {exc}")
 
     def peek(self) -> Any:
         try:
@@ -366,15 +371,35 @@ class _Composer:
 Streamed = Iterator[Document]
 
 
-def stream_document(path: str, streamed: frozenset[str]) -> Iterator[tuple[str | None, int, Document | Streamed]]:
+class YAMLCannotReadJSON(BadRecord):
+    """A file checked as strict JSON that the YAML parser refuses (it reads almost all JSON, not all)."""
+
+
+def stream_document(path: str, streamed: frozenset[str],
+                    whole_json: bool = False) -> Iterator[tuple[str | None, int, Document | Streamed]]:
     """Read a YAML or JSON file value by value: yields ``(key, line, value)`` for each key of its top-level
     mapping, where value is a :class:`Document` of that value, or, for a list under a key in ``streamed``,
     an iterator of one Document per item (paths ``(key, i, ...)``). A file that is not a mapping is
-    yielded whole with the key None. Every check of :func:`parse_document` applies."""
+    yielded whole with the key None. Every check of :func:`parse_document` applies. A JSON file
+    the YAML parser cannot read raises :class:`YAMLCannotReadJSON`; ``whole_json`` then reads it
+    whole with the JSON parser (its lines unknown), yielded as one value."""
     check_text(path)
     is_json = path.lower().endswith(".json")
     if is_json:
         check_json(path)
+    if is_json and not whole_json:
+        # YAML reads almost all JSON, but may meet what it cannot read after it has yielded values
+        # it read otherwise than JSON does: the parser's events (C, no values built) run through first.
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            try:
+                for _ in yaml.parse(_JSONText(f), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+                    pass
+            except yaml.YAMLError:
+                raise YAMLCannotReadJSON(path, None, "", "YAML cannot read this JSON") from None
+    if whole_json:
+        with open(path, encoding="utf-8-sig") as f:
+            yield None, 1, _parse_json(f.read(), path)
+        return
     with open(path, encoding="utf-8-sig", newline="") as f:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(_JSONText(f) if is_json else f)
         try:
@@ -386,8 +411,8 @@ def stream_document(path: str, streamed: frozenset[str]) -> Iterator[tuple[str |
 def _stream(file: str, composer: _Composer, streamed: frozenset[str]) -> Iterator[tuple[str | None, int, Document | Streamed]]:
     builder = _Builder(file, composer.anchored)
 
-    def built(node, path: Path) -> Document:
-        builder.lines = {}
+    def built(node, path: Path, key_line: int | None = None) -> Document:
+        builder.lines = {path: key_line} if key_line is not None else {}
         data = builder.build(node, path)
         return Document(file, data, builder.lines)
 
@@ -396,7 +421,7 @@ def _stream(file: str, composer: _Composer, streamed: frozenset[str]) -> Iterato
         raise BadRecord(file, 1, "", "the file is empty")
     composer.get()  # the start of the document
     top = composer.peek()
-    if not isinstance(top, yaml.MappingStartEvent) or top.anchor is not None or top.tag not in (None, "!", "tag:yaml.org,2002:map"):
+    if not isinstance(top, yaml.MappingStartEvent) or top.tag not in (None, "!", "tag:yaml.org,2002:map"):
         yield None, top.start_mark.line + 1, built(composer.node(), ())
     else:
         composer.get()
@@ -431,7 +456,7 @@ def _stream(file: str, composer: _Composer, streamed: frozenset[str]) -> Iterato
                 for _ in values:  # what the reader left unread
                     pass
             else:
-                yield key, line, built(composer.node(1), (key,))
+                yield key, line, built(composer.node(1), (key,), line)
         composer.get()
     composer.get()  # the end of the document
     if not isinstance(composer.peek(), yaml.StreamEndEvent):

@@ -29,7 +29,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.errors import AmbiguousName, BadRecord
-from tracker.ingest.documents import Document, stream_document
+from tracker.ingest.documents import Document, YAMLCannotReadJSON, stream_document
 from tracker.model.dates import BadDate, FuzzyDate, implausible, parse_fuzzy_date
 from tracker.model.entities import (
     Actor,
@@ -165,6 +165,14 @@ class ReadReport:
 
 def read_report(path: str) -> ReadReport:
     """Read and check a report file (schema, ids), one record at a time; see :class:`ReadReport`."""
+    try:
+        return _read_report(path, whole_json=False)
+    except YAMLCannotReadJSON:
+        # Valid JSON (checked) that YAML cannot read: read whole, as JSON (lines unknown).
+        return _read_report(path, whole_json=True)
+
+
+def _read_report(path: str, whole_json: bool) -> ReadReport:
     schema = report_schema()
     allowed = schema["properties"]
     report = ReadReport(path)
@@ -179,35 +187,41 @@ def read_report(path: str) -> ReadReport:
         except BadRecord as exc:
             raise unknown or exc from None
 
+    def take(key: str, line: int, value: Document | Iterator[Document]) -> None:
+        nonlocal unknown
+        if key not in allowed:
+            unknown = unknown or BadRecord(path, line, key, f"unknown field (allowed: {', '.join(sorted(allowed))})")
+            return
+        if key not in SECTIONS or (isinstance(value, Document) and not isinstance(value.data, list)):
+            assert isinstance(value, Document)
+            check(value, _validator(key), value.data, (key,))
+            report.head[key] = value
+            return
+        report.spools[key] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        report.sizes[key] = 0
+        items = value if not isinstance(value, Document) else (
+            Document(path, item, _lines_under(value.lines, (key, i))) for i, item in enumerate(value.data))
+        item_schema, ids = _validator(key + "[]"), dict[str, int]()
+        for i, doc in enumerate(items):
+            check(doc, item_schema, doc.data, (key, i))
+            ident = doc.data.get("id")
+            if ident is not None:
+                if ident in ids:
+                    raise unknown or doc.error((key, i, "id"), f"duplicate id {ident!r} (first at {key}[{ids[ident]}])")
+                ids[ident] = i
+            lines = json.dumps([[list(p), n] for p, n in doc.lines.items()], separators=(",", ":"))
+            report.add(key, doc, f"{_canonical(doc.data)}\t{lines}\n")
+
     try:
-        for key, line, value in stream_document(path, frozenset(SECTIONS)):
-            if key is None:  # not a mapping at all
-                assert isinstance(value, Document)
-                check(value, _validator(None), value.data, ())
+        for key, line, value in stream_document(path, frozenset(SECTIONS), whole_json=whole_json):
+            if key is not None:
+                take(key, line, value)
                 continue
-            if key not in allowed:
-                unknown = unknown or BadRecord(path, line, key, f"unknown field (allowed: {', '.join(sorted(allowed))})")
-                continue
-            if key not in SECTIONS or (isinstance(value, Document) and not isinstance(value.data, list)):
-                assert isinstance(value, Document)
-                check(value, _validator(key), value.data, (key,))
-                report.head[key] = value
-                continue
-            report.spools[key] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-            report.sizes[key] = 0
-            items = value if not isinstance(value, Document) else (
-                Document(path, item, {p: n for p, n in value.lines.items() if p[:2] == (key, i)})
-                for i, item in enumerate(value.data))
-            item_schema, ids = _validator(key + "[]"), dict[str, int]()
-            for i, doc in enumerate(items):
-                check(doc, item_schema, doc.data, (key, i))
-                ident = doc.data.get("id")
-                if ident is not None:
-                    if ident in ids:
-                        raise unknown or doc.error((key, i, "id"), f"duplicate id {ident!r} (first at {key}[{ids[ident]}])")
-                    ids[ident] = i
-                lines = json.dumps([[list(p), n] for p, n in doc.lines.items()], separators=(",", ":"))
-                report.add(key, doc, f"{_canonical(doc.data)}\t{lines}\n")
+            # Not a plain mapping (a tagged one, or not a mapping at all): checked whole, then taken apart.
+            assert isinstance(value, Document)
+            check(value, _validator(None), value.data, ())
+            for k, v in value.data.items():
+                take(k, value.line_of((k,)) or 1, Document(path, v, _lines_under(value.lines, (k,))))
         if unknown is not None:
             raise unknown
         for key in schema["required"]:
@@ -217,6 +231,17 @@ def read_report(path: str) -> ReadReport:
         report.__exit__()
         raise
     return report
+
+
+def _lines_under(lines: dict, prefix: tuple) -> dict:
+    """The lines of the values at ``prefix`` and inside it (at least the nearest enclosing one)."""
+    out = {p: n for p, n in lines.items() if p[:len(prefix)] == prefix}
+    if prefix not in out:
+        for cut in range(len(prefix) - 1, -1, -1):
+            if prefix[:cut] in lines:
+                out[prefix] = lines[prefix[:cut]]
+                break
+    return out
 
 
 def _canonical(data: Any) -> str:
@@ -268,8 +293,10 @@ def _check(doc: Document, validator: _Validator, instance: Any, prefix: tuple) -
         return
     except fastjsonschema.JsonSchemaException as exc:
         errors = list(validator.full.iter_errors(instance))
-        if not errors:  # the two disagree: refuse, with the fast one's words
-            raise doc.error(prefix, str(exc)) from None
+        if not errors:  # the two disagree (a "$" before a final newline): refuse, in the fast one's words
+            where = tuple(getattr(exc, "path", ["data"])[1:])
+            reason = str(exc).removeprefix(getattr(exc, "name", "") + " ")
+            raise doc.error(prefix + where, reason) from None
 
     def path_of(e) -> tuple:
         return prefix + tuple(e.absolute_path)
@@ -581,6 +608,10 @@ class _Loader:
             written = []
             for (i, doc), key in zip(batch, keys, strict=True):
                 self.doc = doc
+                if key in seen:  # two records without ids that say the same (ids are unique by now)
+                    raise doc.error((section, i), f"the same record as an earlier one in {section} ({key}); "
+                                                  "give each its own id")
+                seen.add(key)
                 written.append((key, write(i, doc.data, existing, key)))
             self.session.flush()
             if remember is not None:
@@ -589,7 +620,6 @@ class _Loader:
                 ids = insert_new()
                 if remember is not None:
                     remember.update(ids)
-            seen.update(keys)
         self._delete_rest(section, model, seen)
 
     def _upsert(self, kind: str, model, existing: dict, key: str, values: dict):
