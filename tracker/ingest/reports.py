@@ -116,7 +116,6 @@ class ReadReport:
         self.file = file
         self.head: dict[str, Document] = {}  # format, report
         self.spools: dict[str, Any] = {}  # section -> file of "canonical JSON<TAB>lines JSON" lines
-        self.sizes: dict[str, int] = {}
 
     def __enter__(self) -> ReadReport:
         return self
@@ -129,10 +128,10 @@ class ReadReport:
     def report(self) -> dict:
         return self.head["report"].data
 
-    def add(self, section: str, doc: Document, line: str) -> None:
-        spool = self.spools[section]
-        spool.write(line.encode("utf-8"))
-        self.sizes[section] += 1
+    def add(self, section: str, doc: Document) -> None:
+        """Keep a checked record of a section, with its lines."""
+        lines = json.dumps([[list(p), n] for p, n in doc.lines.items()], separators=(",", ":"))
+        self.spools[section].write(f"{_canonical(doc.data)}\t{lines}\n".encode())
 
     def records(self, section: str) -> Iterator[tuple[int, Document]]:
         """The records of a section in file order, each as a Document with its own lines."""
@@ -198,7 +197,6 @@ def _read_report(path: str, whole_json: bool) -> ReadReport:
             report.head[key] = value
             return
         report.spools[key] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-        report.sizes[key] = 0
         items = value if not isinstance(value, Document) else (
             Document(path, item, _lines_under(value.lines, (key, i))) for i, item in enumerate(value.data))
         item_schema, ids = _validator(key + "[]"), dict[str, int]()
@@ -209,8 +207,7 @@ def _read_report(path: str, whole_json: bool) -> ReadReport:
                 if ident in ids:
                     raise unknown or doc.error((key, i, "id"), f"duplicate id {ident!r} (first at {key}[{ids[ident]}])")
                 ids[ident] = i
-            lines = json.dumps([[list(p), n] for p, n in doc.lines.items()], separators=(",", ":"))
-            report.add(key, doc, f"{_canonical(doc.data)}\t{lines}\n")
+            report.add(key, doc)
 
     try:
         for key, line, value in stream_document(path, frozenset(SECTIONS), whole_json=whole_json):
