@@ -55,6 +55,8 @@ def catch_errors(func):
             raise
         except KeyboardInterrupt:
             raise click.ClickException("interrupted: nothing was written") from None
+        except BrokenPipeError:  # the reader stopped reading (| head): click exits 1 without a word
+            raise
         except Exception as exc:
             if debugging():
                 raise
