@@ -188,14 +188,114 @@ def tracker_import(csv_path: Path, db_path: Path, fresh: bool) -> dict:
             "importer_seconds": result.seconds, "inserted": result.inserted, "unchanged": result.unchanged}
 
 
-def child(phase: str, csv_path: Path, db_path: Path) -> dict:
+def child(phase: str, csv_path: Path, db_path: Path | str) -> dict:
     """Run one phase in a fresh Python process and read its JSON answer."""
     out = subprocess.run([sys.executable, __file__, "--phase", phase, "--csv", str(csv_path), "--db", str(db_path)],
-                         check=True, capture_output=True, text=True)
+                         capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"{phase} failed: {out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 SHARED = HERE.parent.parent / "shared" / "bench"  # the floors the issues hold the importer to
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+def pg_database(admin_url: str, name: str) -> str:
+    """A new, empty database ``name`` on the server of ``admin_url`` (dropped first if there): its URL."""
+    from sqlalchemy import create_engine, make_url, text
+
+    engine = create_engine(make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def pg_copy_floor(csv_path: Path, url: str) -> dict:
+    """The floor on PostgreSQL: ../shared/bench's validated rows (the same parse, validation and
+    in-memory actors and places as ``raw_full_postindex``) sent with psycopg ``COPY`` into a staging
+    table, then one set-based ``INSERT … SELECT … ON CONFLICT DO NOTHING`` into the same tables
+    (foreign keys on, the unique index live), the secondary indexes built after, one transaction."""
+    import psycopg
+
+    sys.path.insert(0, str(SHARED))
+    import baseline
+
+    secondary = [x.strip() for x in baseline.FULL_IDX.split(";")
+                 if x.strip() and "ux_events_eid" not in x]
+    started = time.perf_counter()
+    d = baseline.Dedup()
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn, conn.cursor() as cur:
+        cur.execute(baseline.NORM_DDL.format(uniq=""))
+        cur.execute("CREATE UNIQUE INDEX ux_events_eid ON events (event_id_cnty)")
+        cur.execute("CREATE TEMP TABLE stage (LIKE events) ON COMMIT DROP")
+        with open(csv_path, newline="", encoding="utf-8") as f:
+            with cur.copy("COPY stage FROM STDIN") as stage:
+                for row in baseline.norm_tuples_validated(baseline.reader(f), d):
+                    stage.write_row(row)
+        with cur.copy("COPY actors FROM STDIN") as copy:
+            for row in d.new_actors:
+                copy.write_row(row)
+        with cur.copy("COPY locations FROM STDIN") as copy:
+            for row in d.new_locs:
+                copy.write_row(row)
+        cur.execute("INSERT INTO events SELECT * FROM stage ON CONFLICT (event_id_cnty) DO NOTHING")
+        rows = cur.rowcount
+        for sql in secondary:
+            cur.execute(sql)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        cur.execute("SELECT pg_database_size(current_database())")
+        size = cur.fetchone()[0]
+    return {"rows": rows, "seconds": seconds, "peak_mb": peak_mb(), "bytes": size}
+
+
+def pg_import(csv_path: Path, url: str) -> dict:
+    from sqlalchemy import text
+
+    from tracker import Store
+    from tracker.ingest.importer import ImportOptions
+
+    store = Store(url)
+    started = time.perf_counter()
+    result = store.import_dataset("acled", str(csv_path), ImportOptions())
+    seconds = time.perf_counter() - started
+    with store.session() as session:
+        size = session.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+    store.close()
+    return {"rows": result.rows, "seconds": seconds, "peak_mb": peak_mb(), "bytes": size, "summary": result.summary(),
+            "inserted": result.inserted, "unchanged": result.unchanged}
+
+
+def postgres_runs(admin_url: str, csv_path: Path, runs: int) -> None:
+    """tracker's import on PostgreSQL beside the COPY floor, each in a new database and its own process."""
+    results = []
+    for n in range(runs):
+        print(f"PostgreSQL run {n + 1}: COPY floor ...", file=sys.stderr)
+        f = child("pg_floor", csv_path, pg_database(admin_url, "tracker_bench_floor"))
+        print(f"PostgreSQL run {n + 1}: import ...", file=sys.stderr)
+        url = pg_database(admin_url, "tracker_bench_import")
+        i = child("pg_import", csv_path, url)
+        results.append((f, i))
+    print("PostgreSQL re-import ...", file=sys.stderr)
+    r = child("pg_import", csv_path, url)
+    print(f"{'PostgreSQL':<40}{'seconds':>10}{'rows/s':>12}{'peak MB':>10}{'ratio':>8}")
+    ratios = []
+    for n, (f, i) in enumerate(results, 1):
+        ratios.append(f["seconds"] / i["seconds"])
+        print(f"{f'COPY floor #{n}':<40}{f['seconds']:>10.1f}{f['rows'] / f['seconds']:>12,.0f}{f['peak_mb']:>10.0f}")
+        print(f"{f'tracker import #{n}':<40}{i['seconds']:>10.1f}{i['rows'] / i['seconds']:>12,.0f}"
+              f"{i['peak_mb']:>10.0f}{ratios[-1]:>8.2f}")
+    f, i = results[-1]
+    print(f"{'tracker re-import (same file)':<40}{r['seconds']:>10.1f}{r['rows'] / r['seconds']:>12,.0f}{r['peak_mb']:>10.0f}")
+    print(f"PostgreSQL import / COPY floor: {min(ratios):.2f}-{max(ratios):.2f} over {len(ratios)} run(s) (target >= 0.6); "
+          f"re-import speed / import speed: {i['seconds'] / r['seconds']:.2f}; database {i['bytes'] / 1e6:,.0f} MB "
+          f"({i['bytes'] / i['rows']:,.0f} bytes an event) against the floor's {f['bytes'] / 1e6:,.0f} MB "
+          f"({f['bytes'] / f['rows']:,.0f})")
+    print(i["summary"])
+    print(r["summary"])
 
 
 def shared_floor(data_dir: Path) -> dict:
@@ -241,14 +341,22 @@ def main() -> None:
     parser.add_argument("--workdir", default=os.environ.get("TMPDIR", "/tmp"))
     parser.add_argument("--own-floor", action="store_true",
                         help="the older floor of this script (csv + executemany, indexes live, own data)")
-    parser.add_argument("--phase", choices=("floor", "import", "reimport"), help=argparse.SUPPRESS)
+    parser.add_argument("--postgres", metavar="ADMIN_URL",
+                        help="also on PostgreSQL (new databases tracker_bench_* on this server), against a COPY floor")
+    parser.add_argument("--postgres-only", action="store_true", help="only the PostgreSQL runs")
+    parser.add_argument("--phase", choices=("floor", "import", "reimport", "pg_floor", "pg_import"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.phase:
         csv_path, db_path = Path(args.csv), Path(args.db)
-        if args.phase == "floor":
+        if args.phase == "pg_floor":
+            answer = pg_copy_floor(csv_path, args.db)
+        elif args.phase == "pg_import":
+            answer = pg_import(csv_path, args.db)
+        elif args.phase == "floor":
             answer = floor(csv_path, db_path)
         else:
             answer = tracker_import(csv_path, db_path, fresh=args.phase == "import")
@@ -274,6 +382,11 @@ def main() -> None:
             print(f"generating {args.rows:,} rows into {csv_path} ...", file=sys.stderr)
             acled_data.write(str(csv_path), args.rows, args.seed)
     floor_db, tracker_db = work / "tracker-bench-floor.db", work / "tracker-bench-import.db"
+    if args.postgres_only:
+        if not args.postgres:
+            parser.error("--postgres-only needs --postgres ADMIN_URL")
+        postgres_runs(args.postgres, csv_path, args.runs)
+        return
 
     runs: list[tuple[dict, dict]] = []
     for n in range(args.runs):
@@ -311,6 +424,8 @@ def main() -> None:
           "events, and the commit")
     print(i["summary"])
     print(r["summary"])
+    if args.postgres:
+        postgres_runs(args.postgres, csv_path, args.runs)
 
 
 if __name__ == "__main__":
