@@ -103,8 +103,8 @@ def _names(columns) -> list[str]:
 
 def _unique_keys(table: Table) -> list[tuple[str, list[str]]]:
     keys = [(f"primary key ({', '.join(_names(table.primary_key.columns))})", _names(table.primary_key.columns))]
-    keys += [(c.name or "unique", _names(c.columns)) for c in table.constraints if isinstance(c, UniqueConstraint)]
-    keys += [(i.name or "unique index", _names(i.columns)) for i in table.indexes if i.unique]
+    keys += [(str(c.name or "unique"), _names(c.columns)) for c in table.constraints if isinstance(c, UniqueConstraint)]
+    keys += [(str(i.name or "unique index"), _names(i.columns)) for i in table.indexes if i.unique]
     return keys
 
 
