@@ -241,8 +241,10 @@ class _Seen:
 class _Pending:
     line: int
     fields: list
-    row: DatasetRow
+    row: DatasetRow | None  # None: not parsed yet (its batch finds whether it is unchanged first)
     digest: str
+    external_id: str
+    stamp: int | None = None  # the row's own clock, read quickly (when row is None)
 
 
 @dataclass(slots=True)
@@ -261,6 +263,8 @@ class _Live:
     country: str | None
     recorded: dt.date | None
     deleted_stamp: int | None
+    date_start: dt.date | None = None
+    fatalities: tuple = (None, None, None)  # low, best, high
 
 
 @dataclass
@@ -346,6 +350,7 @@ class _Importer:
             f"SELECT 1 FROM event_revisions WHERE external_scheme = {self.write.p} LIMIT 1", (self.scheme,)
         ).first() is not None
         self.look_for_history = had_history
+        self.look_for_unchanged = had_rows  # a row may stand in the store as it is: hash first, parse after
         self.coverages = self._coverages()
         self.actors = ActorMap(self.conn, source_id)
         self.places = PlaceMap(self.conn, source_id)
@@ -464,10 +469,14 @@ class _Importer:
         return self.release
 
     def _row_clock(self, row: DatasetRow) -> int:
-        if row.stamp is not None:
-            if self.max_stamp is None or row.stamp > self.max_stamp:
-                self.max_stamp = row.stamp
-            return row.stamp
+        return self._clock(row.stamp)
+
+    def _clock(self, stamp: int | None) -> int:
+        """A row's clock: its own stamp, else the export's (its date, or the file's latest day)."""
+        if stamp is not None:
+            if self.max_stamp is None or stamp > self.max_stamp:
+                self.max_stamp = stamp
+            return stamp
         if self.export_stamp is None:
             latest = self._scan()[1]
             clock = day_stamp(latest or self.now.date())
@@ -491,7 +500,7 @@ class _Importer:
             raise BadRecord(self.file, 1, "", "the file is empty (no header)") from None
         self.header = head.fields
         binding = self.binding = self.dataset.bind(head.fields, self.file)
-        parse, width = binding.parse, len(head.fields)
+        parse, width, quick = binding.parse, len(head.fields), binding.quick
         named = [i for i, n in enumerate(head.fields) if n.strip()]
         last_named = max(named) if named else -1
         key_of = itemgetter(*binding.hashed) if len(binding.hashed) > 1 else (lambda f: (f[binding.hashed[0]],))
@@ -501,11 +510,21 @@ class _Importer:
         progress, tick = self.options.progress, time.perf_counter() + 0.5
         result = self.result
         suspect = SUSPECT.search
+
+        def reject(line: int, fields: list[str], column: str, reason: str) -> None:
+            # Rows held back unparsed are settled first, so that the rejects (and the first error)
+            # come in the order of the file.
+            nonlocal batch
+            if batch and any(p.row is None for p in batch):
+                self._flush(batch)
+                batch = []
+            self._reject(line, fields, column, reason)
+
         for rec in records:
             fields = rec.fields
             if rec.problem is not None:
                 result.rows += 1
-                self._reject(rec.line, fields, "", rec.problem)
+                reject(rec.line, fields, "", rec.problem)
                 continue
             if not fields:
                 continue  # a blank line
@@ -518,27 +537,39 @@ class _Importer:
             if n != width:
                 problem = _width_problem(fields, width, last_named, head.fields, rec.complete)
                 if problem is not None:
-                    self._reject(rec.line, fields, problem[0], problem[1])
+                    reject(rec.line, fields, problem[0], problem[1])
                     continue
                 fields = (fields + [""] * (width - n)) if n < width else fields[:width]
             joined = "\x1f".join(key_of(fields))
-            if suspect(joined) is not None:
-                fields, problem = self._repair(rec.line, fields, binding)
-                if problem is not None:
-                    self._reject(rec.line, fields, *problem)
-                    continue
-            try:
-                row = parse(fields)
-            except RowError as exc:
-                self._reject(rec.line, fields, exc.column, exc.reason)
-                continue
             digest = hashlib.blake2b(joined.encode("utf-8"), digest_size=16).hexdigest()
-            if not row.external_id:
-                # A row the dataset left without an id: named by its content, so that
-                # importing the same file again finds it.
-                row.external_id = f"{self.scheme}-noid-{digest[:20]}"
-                result.synthesized_ids += 1
-            batch.append(_Pending(rec.line, fields, row, digest))
+            pending = None
+            clean = True
+            if suspect(joined) is not None:
+                repaired, problem = self._repair(rec.line, fields, binding)
+                if problem is not None:
+                    reject(rec.line, fields, *problem)
+                    continue
+                clean, fields = repaired is fields, repaired
+            if clean and quick is not None and self.look_for_unchanged:
+                try:
+                    ext, stamp = quick(fields)
+                except RowError:
+                    ext = ""
+                if ext:  # parsed in its batch, unless the store holds it unchanged
+                    pending = _Pending(rec.line, fields, None, digest, ext, stamp)
+            if pending is None:
+                try:
+                    row = parse(fields)
+                except RowError as exc:
+                    reject(rec.line, fields, exc.column, exc.reason)
+                    continue
+                if not row.external_id:
+                    # A row the dataset left without an id: named by its content, so that
+                    # importing the same file again finds it.
+                    row.external_id = f"{self.scheme}-noid-{digest[:20]}"
+                    result.synthesized_ids += 1
+                pending = _Pending(rec.line, fields, row, digest, row.external_id)
+            batch.append(pending)
             if len(batch) >= batch_size:
                 self._flush(batch)
                 batch = []
@@ -602,15 +633,16 @@ class _Importer:
         p = self.write.p
         sql = ("SELECT e.id, e.external_id, e.external_release, e.external_key, e.source_id, e.location_id, "
                "e.event_type, e.sub_type, s.export_stamp, r.event_id, r.content_hash, r.stamp, r.country, "
-               "r.recorded_date, r.deleted_stamp FROM events e JOIN sources s ON s.id = e.source_id "
+               "r.recorded_date, r.deleted_stamp, e.date_start, e.fatalities_low, e.fatalities_best, "
+               "e.fatalities_high FROM events e JOIN sources s ON s.id = e.source_id "
                f"LEFT JOIN dataset_records r ON r.event_id = e.id WHERE e.external_scheme = {p} AND e.external_id")
         out: dict[str, list[_Live]] = {}
         for (eid, ext, release, key, source_id, location_id, etype, sub, export, has, digest, stamp, country,
-             recorded, deleted) in self._in(sql, (self.scheme,), ids):
+             recorded, deleted, start, low, best, high) in self._in(sql, (self.scheme,), ids):
             version = Version(stamp, export, digest) if has is not None else None
             out.setdefault(ext, []).append(_Live(
                 eid, ext, release, key or ext, source_id, location_id, _is_transfer(etype, sub), has is not None,
-                version, country, as_date(recorded), deleted))
+                version, country, as_date(recorded), deleted, as_date(start), (low, best, high)))
         return out
 
     def _gone(self, ids: list[str]) -> dict[str, list[_Gone]]:
@@ -682,21 +714,75 @@ class _Importer:
                 if c.release == release and c.source_id != self.source_id and c.source_id not in held_by
                 and c.first <= row.recorded_date <= c.last and country in c.countries and version.seen < c.stamp]
 
+    def _unchanged(self, p: _Pending, lives: list[_Live], base: str) -> _Live | None:
+        """The stored event a row not parsed yet stands for unchanged (the same id, release, content
+        hash and clocks, the one event under its key), or None: the row is parsed and matched."""
+        if len(lives) != 1:
+            return None
+        c = lives[0]
+        if c.key != base or not c.has_record or c.version is None or c.deleted_stamp is not None:
+            return None
+        if c.version.content_hash != p.digest or c.version.export != self.export_stamp:
+            return None
+        return c if c.version == Version(self._clock(p.stamp), self.export_stamp, p.digest) else None
+
+    def _cover_stored(self, c: _Live, release: str | None) -> None:
+        """:meth:`_cover` for a row the store holds unchanged, from what it stored of the row."""
+        low, best, high = c.fatalities
+        if (low is not None and best is not None and low > best) or (
+                best is not None and high is not None and best > high):
+            self.result.unordered += 1
+            if self.result.first_unordered is None:
+                self.result.first_unordered = f"{c.external_id} {low}/{best}/{high}"
+        self.releases.add(release)
+        if c.country:
+            self.countries.add(c.country)
+        day = c.recorded or c.date_start
+        if day is not None:
+            if self.first_day is None or day < self.first_day:
+                self.first_day = day
+            if self.last_day is None or day > self.last_day:
+                self.last_day = day
+
     def _flush(self, batch: list[_Pending]) -> None:
         result, seen = self.result, self.seen
-        ids = list({p.row.external_id for p in batch})
+        ids = list({p.external_id for p in batch})
         live = self._live(ids)
         gone = self._gone(ids)
         plan = _Plan()
         in_batch: dict[str, int] = {}
         older_live: list[tuple[_Live, _Pending, Version]] = []
         id_column = self.dataset.id_column
+        assert self.binding is not None  # bound to the header before any row is read
+        parse = self.binding.parse
         for p in batch:
-            row = p.row
-            ext = row.external_id
+            ext = p.external_id
             release = self._release_for(ext)
             base = identity_key(ext, release)
             lives = [x for x in live.get(ext, ()) if x.release == release]
+            if p.row is None:
+                same = self._unchanged(p, lives, base)
+                if same is not None:  # the stored version, unchanged: nothing to parse or write
+                    if same.key in in_batch:
+                        self._reject(p.line, p.fields, id_column,
+                                     f"duplicate {id_column} {ext!r} (also at line {in_batch[same.key]})")
+                        continue
+                    in_batch[same.key] = p.line
+                    if same.event_id in seen:
+                        self._reject(p.line, p.fields, id_column, f"duplicate {id_column} {ext!r} (also earlier in this file)")
+                        continue
+                    seen.add(same.event_id)
+                    self._cover_stored(same, release)
+                    result.unchanged += 1
+                    if same.source_id != self.source_id:
+                        plan.links.append((same.event_id, self.source_id))  # another export holds this version
+                    continue
+                try:
+                    p.row = parse(p.fields)
+                except RowError as exc:
+                    self._reject(p.line, p.fields, exc.column, exc.reason)
+                    continue
+            row = p.row
             gones = [g for g in gone.get(ext, ()) if g.release == release]
             match, key, conflict = self._match(base, row, lives, gones, plan)
             if key in in_batch:
@@ -795,6 +881,7 @@ class _Importer:
         actors, places = self.actors, self.places
         for p in pending:
             row = p.row
+            assert row is not None  # every row of a plan was parsed in its batch
             try:
                 participants = []
                 taken = set()

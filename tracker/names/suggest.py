@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,6 +33,8 @@ def closest(name: str, choices: Iterable[tuple[str, str]], limit: int = LIMIT) -
     # A short name is compared whole (WRatio's partial matching finds it inside any longer name), and
     # one swapped pair of letters costs it much.
     short = len(key) <= SHORT
+    from rapidfuzz import fuzz, process  # only when a name is not found: a query command starts without it
+
     found = process.extract(key, list(by_text), scorer=fuzz.ratio if short else fuzz.WRatio,
                             score_cutoff=SHORT_CUTOFF if short else CUTOFF, limit=limit * 3)
     out: list[str] = []

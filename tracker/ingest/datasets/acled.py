@@ -358,7 +358,14 @@ class AcledDataset(Dataset):
             except RowError:
                 return None
 
-        return Binding(parse, hashed, header, day=day, has_stamps=i_stamp is not None)
+        def quick(f: list[str]) -> tuple[str, int | None]:
+            """The id and timestamp as parse reads them (a timestamp parse would question: RowError)."""
+            text = f[i_stamp] if i_stamp is not None else ""
+            if text and not text.isdigit():
+                raise RowError("timestamp", "not plain digits")
+            return f[i_id].strip(), int(text) if text else None
+
+        return Binding(parse, hashed, header, day=day, has_stamps=i_stamp is not None, quick=quick)
 
 
 def _window(day: dt.date, precision: str) -> tuple[dt.date, dt.date, str]:

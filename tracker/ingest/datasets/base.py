@@ -71,6 +71,11 @@ class Binding:
     names: list[str]  # the header as written
     day: Callable[[list[str]], dt.date | None] = lambda fields: None  # a row's recorded date, or None
     has_stamps: bool = False  # the rows carry their own clock (ACLED timestamp)
+    # (external id, row clock) read from the raw fields without parsing the row, or None when the
+    # dataset offers no such reading; raises RowError where it cannot tell (the row is parsed).
+    # An import compares them and the row's hash with what the store holds, and does not parse a
+    # row that is unchanged.
+    quick: Callable[[list[str]], tuple[str, int | None]] | None = None
 
 
 class Dataset:
