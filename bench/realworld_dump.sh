@@ -14,7 +14,7 @@ for f in "$data"/acled/*.csv; do
 done
 for f in "$data"/acled/*.csv; do   # and again: every row is now one the store holds (the re-import path)
     case "$f" in *deletion*) continue ;; esac
-    "$tracker" --db "$db" import acled "$f" >/dev/null 2>&1 || "$tracker" --db "$db" import acled --keep-going --rejects "$work/rejects-$(basename "$f")" "$f" >/dev/null 2>&1
+    "$tracker" --db "$db" import acled "$f" >/dev/null 2>&1 || "$tracker" --db "$db" import acled --keep-going --rejects "$work/rejects-again-$(basename "$f")" "$f" >/dev/null 2>&1
 done
 for f in "$data"/ucdp_ged/*.csv; do
     "$tracker" --db "$db" import ucdp "$f" >/dev/null 2>&1 || "$tracker" --db "$db" import ucdp --keep-going --rejects "$work/rejects-$(basename "$f")" "$f" >/dev/null 2>&1

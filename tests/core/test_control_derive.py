@@ -236,3 +236,27 @@ def test_who_gains_reads_the_codebook_then_the_notes():
     assert regained.gainer is army and not regained.notes_disagree
     withdrew = decide("withdrawal", [army], "The army withdrew.")
     assert withdrew.gainer is None and withdrew.loser is army
+
+
+def test_one_pass_over_the_events_derives_what_lists_of_places_derive(run, tmp_path, monkeypatch, new_db):
+    from conftest import Run
+    from sqlalchemy import select
+
+    from tracker import Store
+    from tracker.control import derivation
+    from tracker.model.entities import Location
+
+    export = write_fixture(tmp_path)
+    assert run("import", "acled", str(export)).exit_code == 0  # three places: listed
+    monkeypatch.setattr(derivation, "WHOLE_PASS_PLACES", 0)  # any number of places: one pass
+    other = Run(new_db())
+    assert other("import", "acled", str(export)).exit_code == 0
+    assert derived_spans(other.url) == derived_spans(run.url) and len(derived_spans(run.url)) == 4
+    store = Store(other.url)
+    try:
+        with store.session() as session:
+            redtown = session.scalars(select(Location.id).where(Location.name == "Redtown")).all()
+            found = derivation.load_transfer_events(session, location_ids=redtown)
+    finally:
+        store.close()
+    assert [e.external_id for e in found] == ["TST1", "TST2"]  # only the places asked for

@@ -57,6 +57,9 @@ from tracker.progress import Progress
 from tracker.results import Result
 
 CHUNK = 500
+# More places than this: one pass over the events, which reads each page once, where lists of
+# places read the pages of their events by the index, again and again (a large import's places).
+WHOLE_PASS_PLACES = 2000
 ORIGIN = "derived"
 SPANS = ControlSpan.__table__
 
@@ -133,7 +136,9 @@ def load_transfer_events(session: Session, location_ids: Iterable[int] | None = 
             Event.date_precision, Event.certainty, Event.source_id, Event.event_type, Event.sub_type,
             Event.description)
     base = select(*cols).where(Event.location_id.is_not(None), _transfer_filter())
-    if location_ids is not None:
+    if location_ids is not None and len(wanted := set(location_ids)) > WHOLE_PASS_PLACES:
+        rows = [r for r in session.execute(base).all() if r.location_id in wanted]
+    elif location_ids is not None:
         rows = [r for chunk in _chunks(sorted(set(location_ids)))
                 for r in session.execute(base.where(Event.location_id.in_(chunk))).all()]
     elif event_ids is not None:
