@@ -1,6 +1,6 @@
 """A re-import does not parse the rows the store holds unchanged (tracker.ingest.importer): it compares
 each row's id, clock and content hash with the stored version first. The store, the counts, the
-duplicates and the errors (their order included) are those of parsing every row."""
+duplicates and the errors (their order included) are those of parsing every row as it is read."""
 
 from __future__ import annotations
 
@@ -110,3 +110,42 @@ def test_errors_come_in_the_order_of_the_file_when_rows_wait_to_be_parsed(store,
     with open(rejects, encoding="utf-8", newline="") as fh:
         lines = [r[0] for r in list(csv.reader(fh))[1:]]
     assert lines == ["3", "6"]
+
+
+def test_a_bad_row_between_two_rows_of_one_id_leaves_the_batch_whole(store, tmp_path):
+    header, rows = own_rows()
+    at = header.index
+    store.import_dataset("acled", str(OWN))
+    first = list(rows[0])
+    first[at("event_id_cnty")] = "NEW1"
+    second = list(first)
+    for column, value in (("country", "Egypt"), ("iso", "818"), ("admin1", "Cairo"), ("admin2", "Cairo"),
+                          ("location", "Cairo")):
+        second[at(column)] = value
+    path = write_csv(tmp_path / "split.csv", header, [first, rows[3][:10], second, *rows])
+    rejects = tmp_path / "rejects.csv"
+    result = store.import_dataset("acled", str(path), ImportOptions(keep_going=True, rejects=str(rejects)))
+    # The second NEW1 is the same file's id again (a bad row between them changes nothing), not an
+    # identity conflict with a row already written.
+    assert (result.inserted, result.conflicts, result.rejected, result.unchanged) == (1, 0, 2, len(rows))
+    with open(rejects, encoding="utf-8", newline="") as fh:
+        got = [(r[0], r[1], r[2]) for r in list(csv.reader(fh))[1:]]
+    assert got[0][:2] == ("3", "actor2") and got[0][2].startswith("missing: the record has 10 fields")
+    assert got[1] == ("4", "event_id_cnty", "duplicate event_id_cnty 'NEW1' (also at line 2)")
+
+
+def test_a_rejected_repeat_does_not_move_the_files_clock(store, tmp_path):
+    """A file without an export date keeps time by its rows' latest clock; a row rejected as a
+    repeat does not count (or the newer export would miss, and prune, a row it does not hold)."""
+    header, rows = own_rows()
+    at = header.index
+    x, y = list(rows[0]), list(rows[1])
+    stamp = int(x[at("timestamp")])
+    y[at("event_date")], y[at("timestamp")] = x[at("event_date")], str(stamp - 100)
+    store.import_dataset("acled", str(write_csv(tmp_path / "first.csv", header, [x, y])))
+    older = list(x)
+    older[at("timestamp")], older[at("notes")] = str(stamp - 200), older[at("notes")] + " (older)"
+    result = store.import_dataset("acled", str(write_csv(tmp_path / "second.csv", header, [older, x])),
+                                  ImportOptions(keep_going=True, prune=True, rejects=str(tmp_path / "r.csv")))
+    assert (result.older, result.rejected, result.pruned, result.missing) == (1, 1, 0, [])
+    assert sorted(e["external_id"] for e in store.events()) == ["TST1", "TST2"]

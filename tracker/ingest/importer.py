@@ -512,12 +512,19 @@ class _Importer:
         suspect = SUSPECT.search
 
         def reject(line: int, fields: list[str], column: str, reason: str) -> None:
-            # Rows held back unparsed are settled first, so that the rejects (and the first error)
-            # come in the order of the file.
-            nonlocal batch
-            if batch and any(p.row is None for p in batch):
-                self._flush(batch)
-                batch = []
+            # The rows held back unparsed are parsed first, in place: the errors and rejects come
+            # as if every row had been parsed as it was read, and the batch stays as it was.
+            if any(p.row is None for p in batch):
+                kept = []
+                for p in batch:
+                    if p.row is None:
+                        try:
+                            p.row = parse(p.fields)
+                        except RowError as exc:
+                            self._reject(p.line, p.fields, exc.column, exc.reason)
+                            continue
+                    kept.append(p)
+                batch[:] = kept
             self._reject(line, fields, column, reason)
 
         for rec in records:
@@ -722,9 +729,9 @@ class _Importer:
         c = lives[0]
         if c.key != base or not c.has_record or c.version is None or c.deleted_stamp is not None:
             return None
-        if c.version.content_hash != p.digest or c.version.export != self.export_stamp:
-            return None
-        return c if c.version == Version(self._clock(p.stamp), self.export_stamp, p.digest) else None
+        if p.stamp is None or c.version.content_hash != p.digest or c.version.export != self.export_stamp:
+            return None  # (a row without its own clock is parsed: its clock is the export's)
+        return c if c.version == Version(p.stamp, self.export_stamp, p.digest) else None
 
     def _cover_stored(self, c: _Live, release: str | None) -> None:
         """:meth:`_cover` for a row the store holds unchanged, from what it stored of the row."""
@@ -768,6 +775,7 @@ class _Importer:
                                      f"duplicate {id_column} {ext!r} (also at line {in_batch[same.key]})")
                         continue
                     in_batch[same.key] = p.line
+                    self._clock(p.stamp)  # the file's latest clock, where the parsed row's would count
                     if same.event_id in seen:
                         self._reject(p.line, p.fields, id_column, f"duplicate {id_column} {ext!r} (also earlier in this file)")
                         continue

@@ -363,7 +363,10 @@ class AcledDataset(Dataset):
             text = f[i_stamp] if i_stamp is not None else ""
             if text and not text.isdigit():
                 raise RowError("timestamp", "not plain digits")
-            return f[i_id].strip(), int(text) if text else None
+            ext = f[i_id].strip()
+            if len(ext) > 100:
+                raise RowError("event_id_cnty", "longer than 100 characters")
+            return ext, int(text) if text else None
 
         return Binding(parse, hashed, header, day=day, has_stamps=i_stamp is not None, quick=quick)
 
