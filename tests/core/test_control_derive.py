@@ -238,7 +238,7 @@ def test_who_gains_reads_the_codebook_then_the_notes():
     assert withdrew.gainer is None and withdrew.loser is army
 
 
-def test_one_pass_over_the_events_derives_what_lists_of_places_derive(run, tmp_path, monkeypatch, new_db):
+def test_one_pass_and_one_place_at_a_time_derive_what_all_at_once_derives(run, tmp_path, monkeypatch, new_db):
     from conftest import Run
     from sqlalchemy import select
 
@@ -249,6 +249,7 @@ def test_one_pass_over_the_events_derives_what_lists_of_places_derive(run, tmp_p
     export = write_fixture(tmp_path)
     assert run("import", "acled", str(export)).exit_code == 0  # three places: listed
     monkeypatch.setattr(derivation, "WHOLE_PASS_PLACES", 0)  # any number of places: one pass
+    monkeypatch.setattr(derivation, "GROUP_EVENTS", 1)  # and each place's events read on their own
     other = Run(new_db())
     assert other("import", "acled", str(export)).exit_code == 0
     assert derived_spans(other.url) == derived_spans(run.url) and len(derived_spans(run.url)) == 4

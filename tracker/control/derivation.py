@@ -34,6 +34,7 @@ import time
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -60,6 +61,7 @@ CHUNK = 500
 # More places than this: one pass over the events, which reads each page once, where lists of
 # places read the pages of their events by the index, again and again (a large import's places).
 WHOLE_PASS_PLACES = 2000
+GROUP_EVENTS = 5000  # the territory events derived at once (derive_control): what bounds its memory
 ORIGIN = "derived"
 SPANS = ControlSpan.__table__
 
@@ -355,33 +357,67 @@ def redundant_transfers(events: list[TransferEvent],
 # -- writing ---------------------------------------------------------------------------------
 def derive_control(session: Session, location_ids: Iterable[int] | None = None, progress=None) -> DeriveResult:
     """Bring the derived spans at the given places (default: everywhere) in line with their events;
-    ``progress`` (tracker.progress) hears each stage, and places chained of their total."""
+    ``progress`` (tracker.progress) hears each stage, and places chained of their total.
+
+    The territory events are read a group of places at a time (about GROUP_EVENTS events, their
+    notes and participants), so that memory does not grow with the store: only the ids of the
+    events and the spans wanted are held for every place at once."""
     stage = progress or (lambda p: None)
     scope = None if location_ids is None else sorted(set(location_ids))
     stage(Progress("reading transfer events", 0))
-    events = load_transfer_events(session, location_ids=scope)
-    places = {e.location_id for e in events}
+    ids_by_place = _transfer_ids(session, scope)
+    places = set(ids_by_place)
     if scope is None:
         existing_places = set(session.scalars(select(ControlSpan.location_id).where(ControlSpan.origin == ORIGIN).distinct()))
         places |= existing_places
     else:
         places |= set(scope)
-    anchored = _anchored(session, [e.id for e in events])
-    by_place: dict[int, list[TransferEvent]] = {}
-    for e in events:
-        by_place.setdefault(e.location_id, []).append(e)
     wanted: list[WantedSpan] = []
     started = time.monotonic()
-    for n, place_events in enumerate(by_place.values(), 1):
-        wanted.extend(_chain(place_events, anchored)[0])
-        if progress is not None and (n % 200 == 0 or n == len(by_place)):
-            progress(Progress("places derived", n, len(by_place), time.monotonic() - started, "places"))
+    done = events_read = 0
+    group: list[int] = []
+    ordered = sorted(ids_by_place)
+    for i, place in enumerate(ordered, 1):
+        group.extend(ids_by_place[place])
+        if len(group) < GROUP_EVENTS and i < len(ordered):
+            continue
+        events = load_transfer_events(session, event_ids=group)
+        group = []
+        events_read += len(events)
+        anchored = _anchored(session, [e.id for e in events])
+        by_place: dict[int, list[TransferEvent]] = {}
+        for e in events:
+            by_place.setdefault(e.location_id, []).append(e)
+        for place_events in by_place.values():
+            wanted.extend(_chain(place_events, anchored)[0])
+            done += 1
+        if progress is not None:
+            progress(Progress("places derived", done, len(ids_by_place), time.monotonic() - started, "places"))
     stage(Progress(f"writing {len(wanted):,} derived spans", 0))
     written = write_spans(session, wanted, sorted(places), origin=ORIGIN)
     result = DeriveResult(inserted=written.inserted, updated=written.updated, deleted=written.deleted)
-    result.places = len(by_place)
-    result.events = len(events)
+    result.places = done
+    result.events = events_read
     return result
+
+
+def _transfer_ids(session: Session, scope: list[int] | None) -> dict[int, list[int]]:
+    """The ids of the transfer events at each place of ``scope`` (None: every place)."""
+    base = select(Event.id, Event.location_id, Event.event_type, Event.sub_type).where(
+        Event.location_id.is_not(None), _transfer_filter())
+    rows: Iterable[Any]
+    if scope is None:
+        rows = session.execute(base)
+    elif len(scope) > WHOLE_PASS_PLACES:
+        wanted = set(scope)
+        rows = (r for r in session.execute(base) if r.location_id in wanted)
+    else:
+        rows = (r for chunk in _chunks(scope) for r in session.execute(base.where(Event.location_id.in_(chunk))))
+    out: dict[int, list[int]] = {}
+    for r in rows:
+        if transfer_kind(r.event_type, r.sub_type):
+            out.setdefault(r.location_id, []).append(r.id)
+    return out
 
 
 def derive_for_sources(session: Session, source_ids: Iterable[int]) -> DeriveResult:
