@@ -735,21 +735,7 @@ class _Importer:
 
     def _cover_stored(self, c: _Live, release: str | None) -> None:
         """:meth:`_cover` for a row the store holds unchanged, from what it stored of the row."""
-        low, best, high = c.fatalities
-        if (low is not None and best is not None and low > best) or (
-                best is not None and high is not None and best > high):
-            self.result.unordered += 1
-            if self.result.first_unordered is None:
-                self.result.first_unordered = f"{c.external_id} {low}/{best}/{high}"
-        self.releases.add(release)
-        if c.country:
-            self.countries.add(c.country)
-        day = c.recorded or c.date_start
-        if day is not None:
-            if self.first_day is None or day < self.first_day:
-                self.first_day = day
-            if self.last_day is None or day > self.last_day:
-                self.last_day = day
+        self._widen(c.external_id, c.fatalities, c.country, c.recorded or c.date_start, release)
 
     def _flush(self, batch: list[_Pending]) -> None:
         result, seen = self.result, self.seen
@@ -908,22 +894,28 @@ class _Importer:
         return out
 
     def _cover(self, row: DatasetRow, release: str | None) -> None:
+        """Widen the file's own coverage by a row (:meth:`_widen`)."""
+        self._widen(row.external_id, (row.fatalities_low, row.fatalities_best, row.fatalities_high), row.country,
+                    row.recorded_date or row.date_start, release)
+
+    def _widen(self, external_id: str, fatalities: tuple, country: str | None, day: dt.date | None,
+               release: str | None) -> None:
         """Widen the file's own coverage: its countries, its rows' recorded dates, its id scopes (and note a
         row whose fatalities are out of order)."""
-        low, best, high = row.fatalities_low, row.fatalities_best, row.fatalities_high
+        low, best, high = fatalities
         if (low is not None and best is not None and low > best) or (
                 best is not None and high is not None and best > high):
             self.result.unordered += 1
             if self.result.first_unordered is None:
-                self.result.first_unordered = f"{row.external_id} {low}/{best}/{high}"
+                self.result.first_unordered = f"{external_id} {low}/{best}/{high}"
         self.releases.add(release)
-        if row.country:
-            self.countries.add(row.country)
-        day = row.recorded_date or row.date_start
-        if self.first_day is None or day < self.first_day:
-            self.first_day = day
-        if self.last_day is None or day > self.last_day:
-            self.last_day = day
+        if country:
+            self.countries.add(country)
+        if day is not None:
+            if self.first_day is None or day < self.first_day:
+                self.first_day = day
+            if self.last_day is None or day > self.last_day:
+                self.last_day = day
 
     def _touch(self, location_id: int | None, transfer: bool) -> None:
         if location_id is not None and transfer:
