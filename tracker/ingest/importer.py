@@ -729,8 +729,8 @@ class _Importer:
         c = lives[0]
         if c.key != base or not c.has_record or c.version is None or c.deleted_stamp is not None:
             return None
-        if p.stamp is None or c.version.content_hash != p.digest or c.version.export != self.export_stamp:
-            return None  # (a row without its own clock is parsed: its clock is the export's)
+        if p.stamp is None:
+            return None  # a row without its own clock is parsed: its clock is the export's
         return c if c.version == Version(p.stamp, self.export_stamp, p.digest) else None
 
     def _cover_stored(self, c: _Live, release: str | None) -> None:
