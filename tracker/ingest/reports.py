@@ -50,6 +50,8 @@ from tracker.names.resolve import actor_candidates, actor_ids_named, ancestors, 
 from tracker.results import Result
 
 FORMAT = "tracker-report/1"
+# v1.1: drafts (tracker draft): review and evidence on records, drafted_from on the report.
+FORMATS = (FORMAT, "tracker-report/1.1")
 # The keyed records a report writes (each has its source and its key within it).
 _Keyed = TypeVar("_Keyed", ActorRelation, Event, ControlSpan, Assessment)
 
@@ -312,8 +314,8 @@ def _check(doc: Document, validator: _Validator, instance: Any, prefix: tuple) -
     if error.validator == "pattern":
         what = error.schema.get("description") or "value"
         raise doc.error(path, f"{error.instance!r} is not a valid value: {what}")
-    if error.validator == "const" and path == ("format",):
-        raise doc.error(path, f"unsupported format {error.instance!r}; this tracker reads {FORMAT}")
+    if error.validator in ("const", "enum") and path == ("format",):
+        raise doc.error(path, f"unsupported format {error.instance!r}; this tracker reads {' and '.join(FORMATS)}")
     raise doc.error(path, error.message)
 
 
@@ -671,7 +673,7 @@ class _Loader:
                 raise self.doc.error(path + ("other",), "an actor cannot be related to itself")
             values = {"actor_id": actor.id, "kind": item["type"], "other_id": other.id,
                       "certainty": item.get("certainty", "reported"), "quote": item.get("quote"),
-                      **self._period(path, item)}
+                      "review": item.get("review"), **self._period(path, item)}
             return self._upsert("relations", ActorRelation, existing, key, values)[0]
 
         self._keyed("relations", ActorRelation, key_of, write)
@@ -697,6 +699,7 @@ class _Loader:
                 "fatalities_low": low, "fatalities_best": best, "fatalities_high": high,
                 "certainty": item.get("certainty", "reported"),
                 "description": item.get("description"), "quote": item.get("quote"),
+                "review": item.get("review"),
             }
             wanted: list[tuple[int, str, int]] = []
             for j, p in enumerate(item.get("actors", [])):
@@ -761,7 +764,7 @@ class _Loader:
                 "begun_by_id": self._event_ref(path + ("begun_by",), item.get("begun_by")),
                 "ended_by_id": self._event_ref(path + ("ended_by",), item.get("ended_by")),
                 "certainty": item.get("certainty", "reported"), "quote": item.get("quote"),
-                **self._period(path, item),
+                "review": item.get("review"), **self._period(path, item),
             }
             return self._upsert("control", ControlSpan, existing, key, values)[0]
 
@@ -774,6 +777,7 @@ class _Loader:
             place = self.place_ref(path + ("place",), item["place"]) if item.get("place") else None
             values = {
                 "statement": item["statement"], "certainty": item["certainty"], "quote": item.get("quote"),
+                "review": item.get("review"),
                 "event_id": self._event_ref(path + ("event",), item.get("event")),
                 "actor_id": actor.id if actor else None,
                 "location_id": place.id if place else None,

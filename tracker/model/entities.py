@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -54,6 +55,7 @@ from tracker.model.vocabularies import (
     LOCATION_KINDS,
     RELATION_KINDS,
     RELIABILITY,
+    REVIEW_STATES,
     ROLES,
     SOURCE_KINDS,
 )
@@ -151,6 +153,7 @@ class ActorRelation(Base):
         CheckConstraint(one_of("kind", RELATION_KINDS), name="kind"),
         CheckConstraint(one_of("certainty", CERTAINTIES), name="certainty"),
         Index("ix_actor_relations_other_id", "other_id"),
+        CheckConstraint("review IS NULL OR " + one_of("review", REVIEW_STATES), name="review"),
     )
 
     id: Mapped[intpk]
@@ -167,6 +170,8 @@ class ActorRelation(Base):
     end_precision: Mapped[precision]
     certainty: Mapped[certainty]
     quote: Mapped[str | None] = mapped_column(Text)
+    # "pending": drafted from prose (tracker draft) and not yet reviewed; "reviewed"; NULL: not a draft.
+    review: Mapped[str | None] = mapped_column(String(10))
 
     actor: Mapped[Actor] = relationship(foreign_keys=[actor_id])
     other: Mapped[Actor] = relationship(foreign_keys=[other_id])
@@ -242,6 +247,10 @@ class Event(Base):
         ),
         Index("ix_events_date_start_date_end", "date_start", "date_end"),
         Index("ix_events_location_id_date_start", "location_id", "date_start"),
+        # Only drafted events are indexed: "is any answer an unreviewed draft" costs nothing on a big store.
+        Index("ix_events_review", "review", sqlite_where=text("review IS NOT NULL"),
+              postgresql_where=text("review IS NOT NULL")),
+        CheckConstraint("review IS NULL OR " + one_of("review", REVIEW_STATES), name="review"),
     )
 
     id: Mapped[intpk]
@@ -271,6 +280,8 @@ class Event(Base):
     certainty: Mapped[certainty]
     description: Mapped[str | None] = mapped_column(Text)
     quote: Mapped[str | None] = mapped_column(Text)
+    # "pending": drafted from prose (tracker draft) and not yet reviewed; "reviewed"; NULL: not a draft.
+    review: Mapped[str | None] = mapped_column(String(10))
 
     source: Mapped[Source] = relationship()
     location: Mapped[Location | None] = relationship()
@@ -405,6 +416,7 @@ class ControlSpan(Base):
         CheckConstraint(one_of("origin", CONTROL_ORIGINS), name="origin"),
         Index("ix_control_spans_start_window", "start_min", "start_max"),
         Index("ix_control_spans_end_window", "end_min", "end_max"),
+        CheckConstraint("review IS NULL OR " + one_of("review", REVIEW_STATES), name="review"),
     )
 
     id: Mapped[intpk]
@@ -423,6 +435,8 @@ class ControlSpan(Base):
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     certainty: Mapped[certainty]
     quote: Mapped[str | None] = mapped_column(Text)
+    # "pending": drafted from prose (tracker draft) and not yet reviewed; "reviewed"; NULL: not a draft.
+    review: Mapped[str | None] = mapped_column(String(10))
     # reported (an analyst's claim), derived (from a territory-transfer event)
     # or snapshot (from dated control maps); derivation only rewrites its own.
     origin: Mapped[str] = mapped_column(String(10), default="reported", server_default="reported")
@@ -508,6 +522,7 @@ class Assessment(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "key"),
         CheckConstraint(one_of("certainty", CERTAINTIES), name="certainty"),
+        CheckConstraint("review IS NULL OR " + one_of("review", REVIEW_STATES), name="review"),
     )
 
     id: Mapped[intpk]
@@ -516,6 +531,8 @@ class Assessment(Base):
     statement: Mapped[str] = mapped_column(Text)
     certainty: Mapped[certainty]
     quote: Mapped[str | None] = mapped_column(Text)
+    # "pending": drafted from prose (tracker draft) and not yet reviewed; "reviewed"; NULL: not a draft.
+    review: Mapped[str | None] = mapped_column(String(10))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)

@@ -39,6 +39,8 @@ CERTAINTIES = ("confirmed", "reported", "likely", "alleged", "rumoured")
 CONTROL_STATUSES = ("held", "contested", "partial", "besieged")
 # Where a control span comes from: an analyst's report, derived from events, or a map snapshot.
 CONTROL_ORIGINS = ("reported", "derived", "snapshot")
+# A drafted record (tracker draft) is pending until an analyst reviews it; NULL: not a draft.
+REVIEW_STATES = ("pending", "reviewed")
 RELATION_KINDS = (
     "affiliate_of",
     "member_of",

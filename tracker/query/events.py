@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from tracker.control.spans import source_label
+from tracker.control.spans import review_label, source_label
 from tracker.errors import UnknownName
 from tracker.model.dates import FuzzyDate
 from tracker.model.entities import Actor, DatasetRecord, Event, EventActor, Location, Source, event_sources
@@ -76,7 +76,7 @@ ACTOR_COLUMNS = {
 EVENT_FIELDS = [
     "id", "external_id", "key", "release", "dataset", "date", "date_start", "date_end", "precision", "type", "sub_type",
     *ACTOR_COLUMNS, "country", "iso3", "admin1", "admin2", "place", "latitude", "longitude", "geo_precision",
-    "fatalities_low", "fatalities_best", "fatalities_high", "certainty", "description", "sources",
+    "fatalities_low", "fatalities_best", "fatalities_high", "certainty", "description", "sources", "review",
 ]
 
 
@@ -140,13 +140,21 @@ def _record(e, recorded: dt.date | None, where, place: str, point: tuple, actors
         "certainty": e.certainty,
         "description": e.description or "",
         "sources": sources,
+        "review": review_label(e.review),
     }
 
 
 RECORD_COLUMNS = (Event.id, Event.external_id, Event.key, Event.external_release, Event.external_scheme,
                   Event.date_start, Event.date_end, Event.date_precision, Event.event_type, Event.sub_type,
                   Event.location_id, Event.latitude, Event.longitude, Event.coord_precision, Event.fatalities_low,
-                  Event.fatalities_best, Event.fatalities_high, Event.certainty, Event.description, Event.source_id)
+                  Event.fatalities_best, Event.fatalities_high, Event.certainty, Event.description, Event.source_id,
+                  Event.review)
+
+
+def has_drafts(session: Session, query) -> bool:
+    """Whether any of a query's events is an unreviewed draft (the partial index on review finds them)."""
+    pending = query.order_by(None).with_only_columns(Event.id).where(Event.review == "pending").limit(1)
+    return session.execute(pending).first() is not None
 
 
 def count_events(session: Session, query) -> int:

@@ -1,0 +1,35 @@
+"""What the stages share: record keys, possessives, and finding many names in a text at once."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+POSSESSIVE = r"(?:’s|'s|’|')"
+
+
+def slug(name: str) -> str:
+    """A record key from a name: "MSC Derna" -> "msc-derna"."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[’']s\b", "", text)
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:80] or "record"
+
+
+def unique_key(base: str, taken: set[str]) -> str:
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    taken.add(key)
+    return key
+
+
+def names_pattern(names: Iterable[str], ignore_case: bool = False) -> re.Pattern | None:
+    """One pattern finding any of ``names`` as whole words (not inside "Anti-ISIS"), with a possessive after it."""
+    unique = sorted({n for n in names if n.strip()}, key=len, reverse=True)
+    if not unique:
+        return None
+    body = "|".join(re.escape(n).replace(r"\ ", r"\s+").replace("'", "['’]").replace("’", "['’]") for n in unique)
+    return re.compile(rf"(?<![\w-])(?P<name>{body})(?P<pos>{POSSESSIVE})?(?![\w-])", re.IGNORECASE if ignore_case else 0)
