@@ -198,7 +198,7 @@ class Store:
             records = holding.records()
             columns = CLAIM_COLUMNS + ["origin"]
             notes = _notes(session)
-            if any(r["review"] for r in records):  # drafted claims: say so, and show the sentence they came from
+            if any(r["review"] == "unreviewed draft" for r in records):  # drafts: say so, show their sentences
                 columns += ["review", "quote"]
                 notes.append(_DRAFT_NOTE)
             return answer(holding.headline(), records, columns, holding.answer, notes=notes)

@@ -161,6 +161,12 @@ class Actors:
                 if found is None:
                     continue
                 _, name = found
+                words = name.split()
+                while len(words) > 2 and not _acronym_fits(acronym, " ".join(words)):
+                    words.pop(0)  # "Forces of the Government of National Accord (GNA)": the name the acronym fits
+                    while words and words[0].lower() in CONNECTORS:
+                        words.pop(0)
+                name = " ".join(words)
                 if not _acronym_fits(acronym, name) or len(name.split()) < 2:
                     continue
                 rec = self._add(name, [acronym], start=s.start, end=s.end)
@@ -175,8 +181,10 @@ class Actors:
                     words.pop()
                 while words and words[0].lower() in {"the", "a", "an"}:
                     words.pop(0)
-                if len(words) < 2 or words[-1].lower() not in HEADS or self.lookup(" ".join(words)):
+                if len(words) < 2 or words[-1].lower() not in HEADS:
                     continue
+                if any(self.lookup(" ".join(words[i:])) for i in range(len(words))):
+                    continue  # "Forces of the Abu Salim Martyrs Brigade": a name already known, with a prefix
                 if words[-1].lower() in {"state", "government"} and len(words) < 2:
                     continue
                 name = " ".join(words)
@@ -184,6 +192,17 @@ class Actors:
                 rec.decided.setdefault("name", f"{name} → an organisation's name (ends in {words[-1]!r})")
                 if STATE_WORDS.search(name):
                     rec.kind = rec.kind or "state forces"
+
+    def define_groups(self, sentences) -> None:
+        """"Misratan brigades", "Kurdish fighters": a people's or a city's armed men, named by its adjective."""
+        for s in sentences:
+            for m in re.finditer(r"\b(?P<adj>[A-Z][a-z]+(?:an|ian|ish|ese|i))\s+(?P<what>brigades|militias|forces|"
+                                 r"fighters|tribesmen|militiamen|battalions)\b", s.text):
+                if self.lookup(m.group("adj")) or s.text[:m.start()].rstrip().endswith(("of", "Hundreds", "hundreds")):
+                    continue
+                name = f"{m.group('adj')} {m.group('what')}"
+                rec = self._add(name, start=s.start, end=s.end, kind="political militia")
+                rec.decided.setdefault("name", f"{name} → an armed group named by its origin")
 
     def define_affiliates(self, sentences, country_of) -> None:
         """"X's affiliate in Libya": an actor of its own (``country_of``: a place name -> ISO alpha-2 or None)."""
@@ -305,6 +324,11 @@ def find_relations(text: str, offset: int, mentions: list[ActorMention], actors:
             x = subject
         if x and y:
             add(x.key, "hostile_to", y.key, m)
+    # "Misratan brigades loyal to the GNA": allied.
+    for m in re.finditer(r"\s+(?:loyal|allied)\s+to\s+(?:the\s+)?", text):
+        x, y = at(offset + m.start(), after=False), at(offset + m.end())
+        if x and y and offset + m.start() - x.end < 3:
+            add(x.key, "allied_with", y.key, m)
     # "... may have been armed by ASMB", "backed by", "supported by".
     for m in re.finditer(r"\b(?:armed|backed|supported|funded|financed|trained|equipped)\s+by\s+", text):
         y = at(offset + m.end())

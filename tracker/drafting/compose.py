@@ -100,7 +100,7 @@ class Draft:
             out["actors"] = [_clean({
                 "id": a.key, "name": a.name, "aliases": a.aliases or None, "kind": a.kind, "country": a.country,
                 "review": "pending", **self._evidence(a.start, a.end, a.decided, 0.7)}) for a in actors]
-        places = [p for p in self.places.records.values() if not p.known]
+        places = [p for p in self.places.records.values() if not p.known and not self._unused_country(p)]
         if places:
             out["places"] = [_clean({
                 "id": p.key, "name": p.name, "kind": p.kind, "parent": self._place_ref(p.parent) if p.parent else None,
@@ -142,6 +142,9 @@ class Draft:
                 for statement, h, s, actor in self.assessments]
         return out
 
+    used_as_actor: set[str] = field(default_factory=set)  # countries named only as actors ("The United States began")
+    main_country: str | None = None
+
     def _actor_ref(self, key: str) -> str:
         rec = self.actors.records[key]
         return rec.name if rec.known else key
@@ -149,6 +152,13 @@ class Draft:
     def _place_ref(self, key: str) -> str:
         rec = self.places.records[key]
         return rec.name if rec.known else key
+
+    def _unused_country(self, p) -> bool:
+        if p.key not in self.used_as_actor:
+            return False
+        refs = {e.place for e in self.events} | {c.place for c in self.claims}
+        refs |= {q.parent for q in self.places.records.values()}
+        return p.key not in refs
 
     @staticmethod
     def _evidence(start: int, end: int, decided: dict[str, str], confidence: float) -> dict:
@@ -229,6 +239,7 @@ def draft_text(text: str, published: str | None = None, title: str | None = None
 
     # 1. names: definitions, then places (not inside actor names), then affiliates and residents
     actors.define(text, sentences)
+    actors.define_groups(sentences)
     theatre = places.countries_named(body)
 
     def actor_spans() -> list[tuple[int, int]]:
@@ -251,6 +262,8 @@ def draft_text(text: str, published: str | None = None, title: str | None = None
     for a in actors.records.values():
         if a.country is None and not a.known and main_country and a.kind != "rebel group" and a.parent is None:
             pass
+
+    draft.main_country = main_country
 
     # 2. sentence by sentence
     dates = DateContext(published=pub.latest if pub else None)
@@ -417,7 +430,21 @@ def _sides(f: SentenceFinds, t: Trigger, draft: Draft) -> tuple[str | None, str 
         in_clause = [m for m in mentions if a <= m.start < t.start]
         subject = in_clause[0] if in_clause else _subject(f.sentence.text, f.sentence.start,
                                                           t.start - f.sentence.start, mentions)
-    obj = next((m for m in mentions if t.end <= m.start < b and m is not subject), None)
+    allies = {(r.actor, r.other) for r, _, _ in draft.relations if r.kind in ("allied_with", "member_of", "controlled_by")}
+    subject_key = _actor_of(subject, draft) if subject else None
+    obj = next((m for m in mentions if t.end <= m.start < b and m is not subject
+                and (subject_key, m.key) not in allies and (m.key, subject_key) not in allies), None)
+    if subject is None:  # "The United States began airstrikes": a country that acts is an actor
+        country = next((p for p in f.places if a <= p.start < t.start
+                        and draft.places.records[p.key].kind == "country"), None)
+        if country is not None:
+            rec = draft.places.records[country.key]
+            home = rec.country == _main_country(draft)
+            actor = draft.actors._add(rec.name, kind="state forces" if home else "external force",
+                                      country=rec.country, start=f.sentence.start, end=f.sentence.end)
+            actor.decided.setdefault("name", f"{country.words} → a country acting: an actor")
+            draft.used_as_actor.add(country.key)
+            subject = ActorMention(country.start, country.end, actor.key, country.words)
     one = _actor_of(subject, draft) if subject else None
     two = _actor_of(obj, draft) if obj else None
     if subject:
@@ -437,6 +464,10 @@ def _sides(f: SentenceFinds, t: Trigger, draft: Draft) -> tuple[str | None, str 
     return one, two, why
 
 
+def _main_country(draft: Draft) -> str | None:
+    return draft.main_country
+
+
 def _last_pair(draft: Draft) -> tuple[str, str] | None:
     """The sides of the latest fighting or declared hostility before now, whichever the text gave last."""
     found: list[tuple[int, tuple[str, str]]] = []
@@ -454,9 +485,12 @@ def _events_of(f: SentenceFinds, draft: Draft) -> None:
     spans = [(m.start, m.end) for m in f.actors] + [(p.start, p.end) for p in f.places if p.words[:1].isupper()]
     spans += [(d.start, d.end) for d in f.dates if d.kind == "relative"]
     spans += [(r.start, r.end) for r in f.relations if r.kind != "hostile_to"]
+    spans += [(c.start, c.end) for c in f.control if c.kind == "full"]  # "announced ... that they had taken full control"
     for t in f.triggers:
         if any(t.start < b and a < t.end for a, b in spans):
-            continue  # "Fighting" in "Libyan Islamic Fighting Group", "assassination" in "soon after the assassination"
+            continue
+        if re.search(r"\b(?:were|was|been|being)\s+$", draft.text[max(0, t.start - 12):t.start]):
+            continue  # "were killed": a toll, not an event  # "Fighting" in "Libyan Islamic Fighting Group", "assassination" in "soon after the assassination"
         if t.kind == "enter" and any(c.kind == "entered" and c.start == t.start for c in f.control):
             pass
         one, two, why = _sides(f, t, draft)
@@ -554,10 +588,9 @@ def _control_of(finds: list[SentenceFinds], draft: Draft) -> None:
                                      confidence=e.confidence - 0.15))
     for f in finds:
         for c in f.control:
-            subject = _subject(f.sentence.text, f.sentence.start, c.start - f.sentence.start, f.actors)
-            if subject is None:
-                near = [m for m in f.actors if m.end <= c.start]
-                subject = near[-1] if near else None
+            near = [m for m in f.actors if m.end <= c.start and not m.anti]  # "that the IS had controlled"
+            subject = near[-1] if near else _subject(f.sentence.text, f.sentence.start, c.start - f.sentence.start,
+                                                     f.actors)
             holder = _actor_of(subject, draft) if subject else None
             a, b = _clause(f, c.start)
             where = [p for p in f.places if c.end <= p.start] or [p for p in f.places if p.start < c.start]
@@ -598,6 +631,7 @@ def _control_of(finds: list[SentenceFinds], draft: Draft) -> None:
                                    "from": f"{last.key} ({last.date})"}
                         claims.append(DraftClaim(city, captor, "held", start, None, f.sentence, decided, certainty,
                                                  begun_by=last.key, confidence=0.65))
+    _entries(draft)
     _contests(draft)
     _close(draft)
     _link(draft)
@@ -628,6 +662,32 @@ def _contests(draft: Draft) -> None:
                                      begun_by=e.key, ended_by=begun[0].begun_by if begun else None, confidence=0.6))
         for c in ended:
             c.ended_by = c.ended_by or e.key
+
+
+def _entries(draft: Draft) -> None:
+    """Forces entering a place contest it: its holder's hold ends that day and it contests it too,
+    both until the next holder's claim begins."""
+    claims = draft.claims
+    for c in [c for c in claims if c.status == "contested" and c.begun_by is None and c.start]:
+        day = c.start
+        entry = next((e for e in draft.events if e.kind == "enter" and e.sentence is c.sentence), None)
+        c.begun_by = entry.key if entry else None
+        later = sorted((o for o in claims if o.place == c.place and o.status == "held" and o.start and o.start > day),
+                       key=lambda o: o.start or "")
+        if later and c.end is None:
+            c.end, c.ended_by = later[0].start, later[0].begun_by
+        for held in [o for o in claims if o.place == c.place and o.status == "held" and o.holder != c.holder
+                     and (o.start is None or o.start <= day) and (o.end is None or o.end > day)]:
+            held.end, held.ended_by = day, c.begun_by
+            claims.append(DraftClaim(c.place, held.holder, "contested", day, c.end, c.sentence,
+                                     {"status": f"{c.decided.get('holder', '')}: the place was {held.holder}'s, now "
+                                                f"contested", "from": c.decided.get("from", "")},
+                                     held.certainty, begun_by=c.begun_by, ended_by=c.ended_by, confidence=0.55))
+    # a capture's loser already known to hold the place (since, lost): no second claim for it
+    for c in list(claims):
+        if c.start is None and c.ended_by and any(o is not c and o.place == c.place and o.holder == c.holder and
+                                                   o.status == "held" and o.start for o in claims):
+            claims.remove(c)
 
 
 def _close(draft: Draft) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 
 PHRASES: tuple[tuple[str, str], ...] = (
-    ("full", r"(?:announc|declar)(?:ed|es|ing)\s+(?:that\s+)?(?:they|it|he|she|its\s+forces|their\s+forces)\s+"
+    ("full", r"(?:announc|declar)(?:ed|es|ing)\s+(?:[\w,]+\s+){0,6}?(?:that\s+)?(?:they|it|he|she|its\s+forces|their\s+forces)\s+"
              r"(?:had|have|has)\s+(?:taken|seized|gained|secured|established)\s+(?:full|complete|total)\s+control\s+of|"
              r"(?:took|taken|seized|gained|secured)\s+(?:full|complete|total)\s+control\s+of"),
     ("none", r"(?:now\s+)?holds?\s+no\s+(?:territory|ground|positions?)\s+(?:inside|in|within)|no\s+longer\s+"

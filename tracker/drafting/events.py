@@ -26,7 +26,7 @@ LEXICON: tuple[tuple[str, str, str, str], ...] = (
      EXPLOSIONS, "Shelling/artillery/missile attack"),
     ("explosion", r"IEDs?|roadside\s+bombs?|car\s+bombs?|landmines?|(?:bomb|explosive)s?\s+(?:exploded|went\s+off)",
      EXPLOSIONS, "Remote explosive/landmine/IED"),
-    ("capture", r"captur(?:ed|es|ing|e)|seiz(?:ed|es|ing|e)|overr(?:an|un|uns|unning)|took\s+(?:full\s+)?control\s+of|"
+    ("capture", r"captur(?:ed|es|ing|e)|seiz(?:ed|es|ing|e)|overr(?:an|un|uns|unning)|t(?:ook|aken|aking)\s+(?:full\s+|complete\s+)?control\s+of|"
                 r"t(?:ook|ake|aken|aking)\s+over|recaptur(?:ed|es|ing|e)|retook|retak(?:en|es|ing|e)|liberat(?:ed|es|ing|e)",
      BATTLES, "Non-state actor overtakes territory"),
     ("clear", r"clear(?:ed|s|ing)\s+(?=\S+(?:\s+\S+){0,3}\s+(?:from|out\s+of)\b)|drove\s+(?=\S+(?:\s+\S+){0,3}\s+out\b)|"
@@ -35,7 +35,7 @@ LEXICON: tuple[tuple[str, str, str, str], ...] = (
     ("attack", r"assassinat(?:ed|es|ing|e|ion)|kill(?:ed|s|ing)\s+(?=[A-Z\w])|execut(?:ed|es|ing)|abduct(?:ed|s|ing)|"
                r"kidnapp?(?:ed|s|ing)", VAC, "Attack"),
     ("battle", r"clash(?:es|ed)?|fighting|fought|battles?\b(?!\s+for\s+the\s+narrative)|gun\s*battles?|firefights?|"
-               r"ambush(?:ed|es)?|offensive\s+(?:on|against)|assault(?:ed)?\s+on|stormed",
+               r"ambush(?:ed|es)?|offensive\s+(?:on|against)|assault(?:ed)?\s+on|stormed|advanc(?:ed|ing)\s+on",
      BATTLES, "Armed clash"),
     ("protest", r"demonstrat(?:ions?|ed|ing)|protest(?:s|ed|ing|ers)?|rall(?:y|ies|ied)|march(?:ed)?\s+against|"
                 r"sit-ins?", PROTESTS, "Peaceful protest"),

@@ -84,6 +84,8 @@ def _cities() -> dict[str, City]:
         for spelling in [c["name"], *c.get("alternatenames", [])]:
             if len(spelling) < 3 or not spelling[0].isupper() or not all(ch.isascii() or ch.isalpha() for ch in spelling):
                 continue
+            if spelling.isupper():  # codes and acronyms ("GNA" is a spelling of Hrodna): never a city in prose
+                continue
             if not any("a" <= ch.lower() <= "z" for ch in spelling):
                 continue
             key = normalize_name(spelling)
@@ -142,16 +144,34 @@ class Places:
         return found
 
     def find(self, sentences, blocked: list[tuple[int, int]], theatre: set[str]) -> None:
-        """Find the countries, cities and store places of the text (``blocked``: spans of actor names)."""
+        """Find the countries, cities and store places of the text (``blocked``: spans of actor names).
+
+        A city is the whole capitalised run ("Giza Bahriya" is not Giza), in the report's theatre: the
+        countries it names, else the country most of its candidate cities lie in."""
         def free(a: int, b: int) -> bool:
             return not any(a < y and x < b for x, y in blocked)
+
+        if not theatre:
+            seen: list[str] = []
+            for s in sentences:
+                for m in _CAPITALISED.finditer(s.text):
+                    city = _cities().get(normalize_name(re.sub(rf"{POSSESSIVE}$", "", m.group(0))))
+                    before = s.text[:m.start()].split()
+                    if city and before and before[-1].lower() in PREPOSITIONS:
+                        seen.append(city.country)
+            if seen:
+                theatre = {max(set(seen), key=seen.count)}
 
         for s in sentences:
             for m in _CAPITALISED.finditer(s.text):
                 words = re.sub(rf"{POSSESSIVE}$", "", m.group(0)).split()
+                lead = 0
+                if len(words) > 1 and words[0] in ("The", "In", "On", "At", "From"):
+                    lead = len(words[0]) + 1
+                    words = words[1:]
                 for n in range(len(words), 0, -1):
                     name = " ".join(words[:n])
-                    a = s.start + m.start()
+                    a = s.start + m.start() + lead
                     if not free(a, a + len(name)):
                         continue
                     if self.lookup(name):
@@ -163,10 +183,8 @@ class Places:
                                                     aliases=[name] if name != canonical else []))
                         rec.decided.setdefault("name", f"{name} → the country {canonical} ({code})")
                         break
-                    city = _cities().get(normalize_name(name))
-                    before = s.text[:m.start()].split()
-                    after_preposition = bool(before) and before[-1].lower() in PREPOSITIONS
-                    if city and (city.country in theatre or after_preposition):
+                    city = _cities().get(normalize_name(name)) if n == len(words) else None
+                    if city and city.country in theatre:
                         country = next((r.key for r in self.records.values() if r.kind == "country"
                                         and r.country == city.country), None)
                         rec = self._add(PlaceRecord("", name, "city", parent=country, country=city.country,

@@ -1,0 +1,61 @@
+"""`tracker draft` end to end: the seed report drafted, loaded into an empty store, asked, reviewed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_TEXT = ROOT.parent / "shared" / "seed-report" / "isil-loses-turf-war-in-libya.txt"
+SIRTE = ROOT / "bench" / "drafting" / "sirte-2016.txt"
+
+pytestmark = pytest.mark.skipif(not SEED_TEXT.exists(), reason="the seed report is not in ../shared")
+
+
+def test_the_seed_report_drafted_and_loaded_answers_as_an_unreviewed_draft(run, tmp_path):
+    draft = tmp_path / "derna-draft.yaml"
+    result = run("draft", str(SEED_TEXT), "--published", "2015-06-19", "-o", str(draft))
+    assert result.exit_code == 0
+    assert "(actors 7; places 4; relations 7; events 11; control 8; assessments 2)" in result.stderr
+    assert run("load", str(draft)).exit_code == 0
+    said = {at: run("who-held", "Derna", "--at", at) for at in ("2015-06-05", "2015-06-11", "2015-06-14")}
+    assert said["2015-06-05"].stdout.splitlines()[0] == "Derna at 2015-06-05: held: ISIS (Libya) (unreviewed draft)"
+    assert said["2015-06-11"].stdout.splitlines()[0] == (
+        "Derna at 2015-06-11: contested: Mujahedeen Shura Council of Derna vs ISIS (Libya) (unreviewed draft)")
+    assert said["2015-06-14"].stdout.splitlines()[0] == (
+        "Derna at 2015-06-14: held: Mujahedeen Shura Council of Derna (unreviewed draft)")
+    assert "ISIS now holds no territory inside the city." in said["2015-06-14"].stdout
+    assert "note: unreviewed draft" in said["2015-06-14"].stderr
+
+    events = json.loads(run("events", "--place", "Derna", "--format", "json").stdout)
+    assert len(events) == 11 and {e["review"] for e in events} == {"unreviewed draft"}
+    kinds = {(e["date"], e["sub_type"], e["certainty"]) for e in events}
+    assert ("2015-06-09", "Armed clash", "alleged") in kinds  # the assassination, alleged
+    assert {("2015-06-11", "Peaceful protest", "reported"), ("2015-06-12", "Peaceful protest", "reported")} <= kinds
+    assert [e["place"] for e in events if e["date"] == "2015-06-13" and e["sub_type"].startswith("Non-state")] == [
+        "central Derna", "ISIS headquarters, Derna"]
+
+    # reviewed and loaded again: the same records, no longer drafts
+    assert run("review", str(draft)).stdout.startswith(f"{draft}: 39 record(s) marked reviewed, 0 still pending")
+    assert "updated" in run("load", str(draft)).stderr
+    again = run("who-held", "Derna", "--at", "2015-06-14")
+    assert again.stdout.splitlines()[0] == "Derna at 2015-06-14: held: Mujahedeen Shura Council of Derna"
+    assert "unreviewed" not in again.stdout + again.stderr
+    assert run("load", str(draft)).stderr.endswith(" unchanged (no records changed)\n")
+
+
+def test_check_prints_what_was_found_and_writes_nothing(run, tmp_path):
+    result = run("draft", str(SIRTE), "--published", "2016-12-08", "--check", "--format", "json")
+    rows = json.loads(result.stdout)
+    control = [r for r in rows if r["record"].startswith("control:")]
+    assert any(r["value"] == "government-of-national-accord held sirte [2016-12-06, …)" for r in control)
+    assert all(r["evidence"] and 0 < r["confidence"] <= 1 for r in rows)
+    assert not list(tmp_path.glob("*.yaml")) and not list(SIRTE.parent.glob("*draft*"))
+
+
+def test_a_bad_publication_date_is_one_line_and_exit_1(run):
+    result = run("draft", str(SIRTE), "--published", "2016-13-45")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
