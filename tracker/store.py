@@ -234,10 +234,14 @@ class Store:
                               TIMELINE_COLUMNS, notes=notes)
             subject = self._place_or_actor(session, name)
             if isinstance(subject, control.Location):
-                return answer(f"timeline of {subject.name}", timeline.place_timeline(session, subject),
-                              TIMELINE_COLUMNS, notes=notes)
-            return answer(f"timeline of {subject.name}", timeline.actor_timeline(session, subject), TIMELINE_COLUMNS,
-                          notes=notes)
+                rows = timeline.place_timeline(session, subject)
+            else:
+                rows = timeline.actor_timeline(session, subject)
+            columns = list(TIMELINE_COLUMNS)
+            if any(r.get("review") == "unreviewed draft" for r in rows):
+                columns.append("review")
+                notes.append(_DRAFT_NOTE)
+            return answer(f"timeline of {subject.name}", rows, columns, notes=notes)
 
     def _place_or_actor(self, session: Session, name: str):
         place = actor = None
@@ -434,8 +438,9 @@ class Store:
         with self.session() as session:
             actors = [(a.name, [x.name for x in a.aliases], a.kind, a.country)
                       for a in session.scalars(select(Actor).options(selectinload(Actor.aliases)))]
-            places = [(p.name, [x.name for x in p.aliases], p.kind, p.country)
-                      for p in session.scalars(select(Location).options(selectinload(Location.aliases)))]
+            places = [(p.name, [x.name for x in p.aliases], p.kind, p.country_code, p.parent.name if p.parent else None)
+                      for p in session.scalars(select(Location).options(selectinload(Location.aliases),
+                                                                        selectinload(Location.parent)))]
         return draft_file(path, published=published, title=title, publisher=publisher, url=url, grading=grading,
                           known_actors=actors, known_places=places)
 

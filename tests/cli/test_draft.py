@@ -59,3 +59,14 @@ def test_a_bad_publication_date_is_one_line_and_exit_1(run):
     result = run("draft", str(SIRTE), "--published", "2016-13-45")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_draft_into_a_store_that_knows_the_names_uses_its_actors_and_places(seeded_run, tmp_path):
+    draft = tmp_path / "again.yaml"
+    result = seeded_run("draft", str(SEED_TEXT), "--published", "2015-06-19", "-o", str(draft))
+    # the store's actors and places are referred to by name: no new actor, no new place
+    assert "(relations 7; events 11; control 8; assessments 2)" in result.stderr
+    loaded = seeded_run("load", str(draft))
+    assert "actors" not in loaded.stderr and "places" not in loaded.stderr
+    said = seeded_run("who-held", "Derna", "--at", "2015-06-14").stdout.splitlines()[0]
+    assert said == "Derna at 2015-06-14: held: Mujahedeen Shura Council of Derna (partly from an unreviewed draft)"

@@ -113,7 +113,8 @@ class Holding:
         else:
             text = f"{where} at {self.at}: {self.answer}: {_names(self.fresh, self.answer)}{via}"
         if self.drafted:
-            text += " (unreviewed draft)"
+            pending = [getattr(c.span, "review", None) == "pending" for c in self.fresh]
+            text += " (unreviewed draft)" if all(pending) else " (partly from an unreviewed draft)"
         maps = sorted({c.freshness.last_map for c in self.fresh if c.freshness and c.freshness.last_map})
         if maps:
             text += f" (as of the last map {maps[-1]})"

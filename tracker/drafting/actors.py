@@ -25,6 +25,7 @@ al-Qaeda-associated LIFG" (associated_with), "X-backed" (supported_by), "X-align
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracker.drafting.names import POSSESSIVE, names_pattern, slug, unique_key
@@ -122,7 +123,7 @@ def _acronym_fits(acronym: str, name: str) -> bool:
 class Actors:
     """The actors of one text, found and then looked up by name."""
 
-    def __init__(self, known: list[tuple[str, list[str], str | None, str | None]] = ()):
+    def __init__(self, known: Sequence[tuple[str, list[str], str | None, str | None]] = ()):
         self.records: dict[str, ActorRecord] = {}
         self.by_name: dict[str, str] = {}  # normalized name -> key
         self.taken: set[str] = set()
@@ -227,6 +228,8 @@ class Actors:
                 rec = self._add(f"{short} ({m.group('where')})", [phrase], kind=p.kind, country=country,
                                 start=s.start, end=s.end, parent=parent, theatre=country)
                 rec.decided.setdefault("name", f"{m.group(0)} → the affiliate of {p.name} in {m.group('where')}")
+                if rec.parent is None:  # a store actor found as the affiliate: this text says so too
+                    rec.parent, rec.theatre, rec.start, rec.end = parent, country, s.start, s.end
                 self.affiliates[parent] = rec.key
 
     def define_residents(self, sentences, place_names: list[str]) -> None:
@@ -312,9 +315,9 @@ def find_relations(text: str, offset: int, mentions: list[ActorMention], actors:
     for m in re.finditer(r"\b(?:leader|commander|head|chief|founder|spokesman)\s+[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,3}?,\s+"
                          r"who\s+(?:was|is)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:member|leader|commander|founder)\s+of\s+",
                          text):
-        group, other = at(offset + m.start(), after=False), at(offset + m.end())
-        if group and other:
-            add(group.key, "associated_with", other.key, m)
+        group, member_of = at(offset + m.start(), after=False), at(offset + m.end())
+        if group and member_of:
+            add(group.key, "associated_with", member_of.key, m)
     # "X ... declaring jihad on Y", "declared war on Y": hostile from that day.
     for m in re.finditer(r"\b(?:declar(?:ing|ed|es)|announc(?:ing|ed))\s+(?:a\s+)?(?:jihad|war)\s+(?:on|against)\s+",
                          text):

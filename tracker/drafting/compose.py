@@ -249,8 +249,9 @@ def draft_text(text: str, published: str | None = None, title: str | None = None
 
     def country_of(name: str) -> str | None:
         code = country_of_name(name)
-        if code is None and places.lookup(name):
-            code = places.records[places.lookup(name)].country
+        key = places.lookup(name)
+        if code is None and key is not None:
+            code = places.records[key].country
         return code
 
     actors.define_affiliates(sentences, country_of)
@@ -310,8 +311,8 @@ def draft_text(text: str, published: str | None = None, title: str | None = None
         for h in f.hedges:
             if h.certainty != "likely":
                 continue
-            qualifies = [t for t in f.triggers if h.end <= t.start <= h.scope_end and t.start in used]
-            qualifies += [r for r in f.relations if h.end <= r.start <= h.scope_end]
+            qualifies = any(h.end <= t.start <= h.scope_end and t.start in used for t in f.triggers)
+            qualifies = qualifies or any(h.end <= r.start <= h.scope_end for r in f.relations)
             if qualifies:
                 continue
             subject = _subject(f.sentence.text, f.sentence.start, h.start - f.sentence.start, f.actors)
@@ -613,9 +614,9 @@ def _control_of(finds: list[SentenceFinds], draft: Draft) -> None:
                 decided["from"] = date_words
                 claims.append(DraftClaim(place, holder, "contested", day, None, f.sentence, decided, certainty,
                                          confidence=0.65))
-            elif c.kind == "held_out":
-                decided["from"] = date_words
-                claims.append(DraftClaim(place, holder, "held", day, None, f.sentence, decided, certainty,
+            elif c.kind == "held_out":  # still held then, since before: until the city's next holder takes it
+                decided["as of"] = date_words
+                claims.append(DraftClaim(place, holder, "held", None, None, f.sentence, decided, certainty,
                                          confidence=0.6))
             elif c.kind == "none":
                 city = _city_of(places, place)
@@ -642,6 +643,8 @@ def _contests(draft: Draft) -> None:
     claims = draft.claims
     fights = [e for e in draft.events if e.type == BATTLES and e.kind not in TERRITORY and e.place and len(e.actors) >= 2]
     for e in sorted(fights, key=lambda e: e.kind != "battle"):  # clashes before a killing coded as a battle
+        if e.place is None:
+            continue
         place = _city_of(draft.places, e.place)
         first = window(e.date)[0]
         ended = [c for c in claims if c.place == place and c.status == "held" and c.end and
@@ -652,7 +655,7 @@ def _contests(draft: Draft) -> None:
             continue
         if any(c.place == place and c.status == "contested" for c in claims):
             continue
-        start = min([window(c.end)[0] for c in ended] + [first]).isoformat()
+        start = min([window(c.end)[0] for c in ended if c.end] + [first]).isoformat()
         until = begun[0].start if begun else None
         for actor, _ in e.actors[:2]:
             decided = {"status": f"{e.trigger.words!r} between the sides in {draft.places.records[place].name} → contested",
@@ -669,7 +672,7 @@ def _entries(draft: Draft) -> None:
     both until the next holder's claim begins."""
     claims = draft.claims
     for c in [c for c in claims if c.status == "contested" and c.begun_by is None and c.start]:
-        day = c.start
+        day: str = c.start or ""
         entry = next((e for e in draft.events if e.kind == "enter" and e.sentence is c.sentence), None)
         c.begun_by = entry.key if entry else None
         later = sorted((o for o in claims if o.place == c.place and o.status == "held" and o.start and o.start > day),
@@ -691,7 +694,8 @@ def _entries(draft: Draft) -> None:
 
 
 def _close(draft: Draft) -> None:
-    """An open claim ends where another holder's claim at the same place begins; duplicates merge."""
+    """An open claim ends where another holder's claim at the same place (or, for a part held out in,
+    at its city) begins; duplicates merge."""
     seen: dict[tuple, DraftClaim] = {}
     kept = []
     for c in draft.claims:
@@ -701,6 +705,15 @@ def _close(draft: Draft) -> None:
         seen[key] = c
         kept.append(c)
     for c in kept:
+        if c.start is None and c.end is None and c.status == "held":  # held out in a part of a city
+            city = _city_of(draft.places, c.place)
+            later = sorted((o for o in kept if o.place in (c.place, city) and o.holder != c.holder
+                            and o.status == "held" and o.start), key=lambda o: o.start or "")
+            if later:
+                c.end, c.ended_by = later[0].start, later[0].begun_by
+                c.decided["until"] = f"{later[0].holder} holds {draft.places.records[later[0].place].name} " \
+                                     f"from {later[0].start}"
+            continue
         if c.end is None and c.start:
             later = sorted((o for o in kept if o.place == c.place and o.holder != c.holder and o.status == "held"
                             and o.start and o.start > c.start), key=lambda o: o.start or "")

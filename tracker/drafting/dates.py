@@ -94,11 +94,11 @@ def _compiled() -> list[tuple[str, re.Pattern]]:
 
 
 def _parse_day(words: str, base: dt.date) -> dt.date | None:
-    import dateparser
+    import dateparser  # type: ignore[import-untyped]
 
     settings = {"RELATIVE_BASE": dt.datetime(base.year, base.month, base.day), "REQUIRE_PARTS": ["day", "month"],
                 "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": False}
-    found = dateparser.parse(words, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    found = dateparser.parse(words, languages=["en"], settings=settings)
     return found.date() if found else None
 
 

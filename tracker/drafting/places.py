@@ -18,6 +18,7 @@ the city in context.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -111,13 +112,19 @@ def country_of_name(name: str) -> str | None:
 class Places:
     """The places of one text."""
 
-    def __init__(self, known: list[tuple[str, list[str], str, str | None]] = ()):
+    def __init__(self, known: Sequence[tuple] = ()):
+        """``known``: the store's places as (name, aliases, kind, country[, parent's name])."""
         self.records: dict[str, PlaceRecord] = {}
         self.by_name: dict[str, str] = {}
         self.taken: set[str] = set()
-        for name, aliases, kind, country in known:
+        parents = {}
+        for name, aliases, kind, country, *parent in known:
             rec = self._add(PlaceRecord("", name, kind, country=country, aliases=list(aliases), known=True))
             rec.decided["name"] = f"{name} → the store's place"
+            if parent and parent[0]:
+                parents[rec.key] = parent[0]
+        for key, parent_name in parents.items():
+            self.records[key].parent = self.lookup(parent_name)
 
     def _add(self, rec: PlaceRecord) -> PlaceRecord:
         existing = self.lookup(rec.name)
@@ -210,7 +217,7 @@ class Places:
         names = sorted({n for r in self.records.values() for n in r.names()}, key=len, reverse=True)
         pattern = None
         if names:
-            body = "|".join(re.escape(n) for n in names)
+            body = "|".join(re.escape(n).replace("'", "['’]").replace("’", "['’]") for n in names)
             pattern = re.compile(rf"(?<![\w-])(?:(?P<dir>{DIRECTIONS})\s+)?(?P<name>{body})(?:{POSSESSIVE})?(?![\w-])")
         # the district of X / X district
         for m in re.finditer(r"\b(?:the\s+)?(?:[a-z]+\s+)?(?:district|neighbou?rhood|quarter)\s+of\s+"
@@ -219,8 +226,9 @@ class Places:
                              r"(?:district|neighbou?rhood|quarter)\b", text):
             name = m.group("name") or m.group("name2")
             a = offset + m.start()
-            if not free(a, offset + m.end()) or country_of_name(name) or (self.lookup(name) and
-                                                                         self.records[self.lookup(name)].kind == "city"):
+            known = self.lookup(name)
+            if not free(a, offset + m.end()) or country_of_name(name) or (
+                    known is not None and self.records[known].kind == "city"):
                 continue
             parent = city_of(a)
             rec = self._add(PlaceRecord("", name, "neighbourhood", parent=parent, start=offset, end=offset + len(text)))
@@ -256,7 +264,7 @@ class Places:
                 parent = before[-1].key if before else context_city
                 city = self.records[parent].name if parent else None
                 short = actor_names[m.group("actor")]
-                name = f"{short} {m.group('what')}" + (f", {self._city_name(parent)}" if city else "")
+                name = f"{short} {m.group('what')}" + (f", {self._city_name(parent)}" if parent else "")
                 rec = self._add(PlaceRecord("", name, "facility", parent=parent, aliases=[m.group(0)],
                                             start=offset, end=offset + len(text)))
                 rec.decided.setdefault("name", f"{m.group(0)} → a facility" + (f" in {city}" if city else ""))

@@ -31,6 +31,7 @@ def _span_row(span: ControlSpan) -> dict:
         "certainty": span.certainty,
         "sources": rec["sources"],
         "origin": rec["origin"],
+        "review": rec["review"],
         "_sort": (span.start_min or _BEFORE_ALL, 0, span.id or 0),
     }
 
@@ -52,6 +53,7 @@ def _event_row(event) -> dict:
         "actors": participants_text(event),
         "certainty": rec["certainty"],
         "sources": rec["sources"],
+        "review": rec["review"],
         "_sort": (event.date_start, 1, event.id),
     }
 
