@@ -70,3 +70,24 @@ def test_a_draft_into_a_store_that_knows_the_names_uses_its_actors_and_places(se
     assert "actors" not in loaded.stderr and "places" not in loaded.stderr
     said = seeded_run("who-held", "Derna", "--at", "2015-06-14").stdout.splitlines()[0]
     assert said == "Derna at 2015-06-14: held: Mujahedeen Shura Council of Derna (partly from an unreviewed draft)"
+
+
+def test_an_html_page_is_drafted_from_its_text(run, tmp_path):
+    page = tmp_path / "sirte.html"
+    paragraphs = SIRTE.read_text("utf-8").split("\n\n")
+    page.write_text("<!doctype html><html><head><title>t</title><script>var x = 'Clashes';</script></head><body>"
+                    + "".join(f"<p>{p.strip()}</p>" for p in paragraphs) + "</body></html>", "utf-8")
+    out = tmp_path / "sirte.yaml"
+    assert run("draft", str(page), "--published", "2016-12-08", "-o", str(out)).exit_code == 0
+    assert run("load", str(out)).exit_code == 0
+    said = run("who-held", "Sirte", "--at", "2016-12-07").stdout.splitlines()[0]
+    assert said == "Sirte at 2016-12-07: held: Government of National Accord (unreviewed draft)"
+    assert run("who-held", "Sirte", "--at", "2016-07-01").stdout.splitlines()[0] == (
+        "Sirte at 2016-07-01: contested: Government of National Accord vs Islamic State (unreviewed draft)")
+
+
+def test_a_draft_that_cannot_be_written_is_one_line_and_exit_1(run, tmp_path):
+    result = run("draft", str(SIRTE), "-o", str(tmp_path / "missing" / "x.yaml"))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'missing' / 'x.yaml'}: cannot write: no directory " \
+                            f"'{tmp_path / 'missing'}'\n"

@@ -15,7 +15,7 @@ from tracker.cli.root import cli, pass_context
 @pass_context
 @catch_errors
 def load(context, files):
-    """Load structured reports (YAML or JSON, format tracker-report/1).
+    """Load structured reports (YAML or JSON, format tracker-report/1 or /1.1, a reviewed draft).
 
     All files load in one transaction: one bad record and nothing is written.
     Loading the same report again changes nothing.

@@ -130,11 +130,11 @@ class Actors:
         self.affiliates: dict[str, str] = {}  # parent key -> affiliate key
         self.theatre_country: str | None = None
         for name, aliases, kind, country in known:
-            rec = self._add(name, aliases, kind=kind, country=country, known=True)
+            rec = self.add(name, aliases, kind=kind, country=country, known=True)
             rec.decided["name"] = f"{name} → the store's actor"
 
     # -- building ------------------------------------------------------------------------
-    def _add(self, name: str, aliases=(), **values) -> ActorRecord:
+    def add(self, name: str, aliases=(), **values) -> ActorRecord:
         existing = self.lookup(name) or next((self.lookup(a) for a in aliases if self.lookup(a)), None)
         if existing is not None:
             rec = self.records[existing]
@@ -170,7 +170,7 @@ class Actors:
                 name = " ".join(words)
                 if not _acronym_fits(acronym, name) or len(name.split()) < 2:
                     continue
-                rec = self._add(name, [acronym], start=s.start, end=s.end)
+                rec = self.add(name, [acronym], start=s.start, end=s.end)
                 rec.decided.setdefault("name", f"{name} ({acronym}) → a name and its acronym")
                 if STATE_WORDS.search(name):
                     rec.kind = rec.kind or "state forces"
@@ -189,7 +189,7 @@ class Actors:
                 if words[-1].lower() in {"state", "government"} and len(words) < 2:
                     continue
                 name = " ".join(words)
-                rec = self._add(name, start=s.start, end=s.end)
+                rec = self.add(name, start=s.start, end=s.end)
                 rec.decided.setdefault("name", f"{name} → an organisation's name (ends in {words[-1]!r})")
                 if STATE_WORDS.search(name):
                     rec.kind = rec.kind or "state forces"
@@ -202,7 +202,7 @@ class Actors:
                 if self.lookup(m.group("adj")) or s.text[:m.start()].rstrip().endswith(("of", "Hundreds", "hundreds")):
                     continue
                 name = f"{m.group('adj')} {m.group('what')}"
-                rec = self._add(name, start=s.start, end=s.end, kind="political militia")
+                rec = self.add(name, start=s.start, end=s.end, kind="political militia")
                 rec.decided.setdefault("name", f"{name} → an armed group named by its origin")
 
     def define_affiliates(self, sentences, country_of) -> None:
@@ -225,7 +225,7 @@ class Actors:
                 p = self.records[parent]
                 short = next((a for a in p.aliases if a.isupper()), p.name)
                 phrase = f"{short}’s {m.group('what')} in {m.group('where')}"
-                rec = self._add(f"{short} ({m.group('where')})", [phrase], kind=p.kind, country=country,
+                rec = self.add(f"{short} ({m.group('where')})", [phrase], kind=p.kind, country=country,
                                 start=s.start, end=s.end, parent=parent, theatre=country)
                 rec.decided.setdefault("name", f"{m.group(0)} → the affiliate of {p.name} in {m.group('where')}")
                 if rec.parent is None:  # a store actor found as the affiliate: this text says so too
@@ -241,7 +241,7 @@ class Actors:
         for s in sentences:
             for m in pattern.finditer(s.text):
                 place = m.group("a") or m.group("b") or m.group("c")
-                rec = self._add(f"{place} residents", [m.group(0)] if m.group(0) != f"{place} residents" else [],
+                rec = self.add(f"{place} residents", [m.group(0)] if m.group(0) != f"{place} residents" else [],
                                 kind="civilians", start=s.start, end=s.end)
                 rec.decided.setdefault("name", f"{m.group(0)} → the residents of {place}")
 
@@ -306,7 +306,7 @@ def find_relations(text: str, offset: int, mentions: list[ActorMention], actors:
         described = at(offset + m.end())
         other = actors.lookup(m.group("x").removesuffix("’s")) or _loose(actors, m.group("x"))
         if other is None and described and _capitalised(m.group("x")) and described.start - (offset + m.end()) < 40:
-            rec = actors._add(m.group("x"), start=offset, end=offset + len(text))  # "al-Qaeda-associated": al-Qaeda
+            rec = actors.add(m.group("x"), start=offset, end=offset + len(text))  # "al-Qaeda-associated": al-Qaeda
             rec.decided.setdefault("name", f"{m.group(0).strip()} → an actor named in a description")
             other = rec.key
         if described and other and described.start - (offset + m.end()) < 40:
@@ -322,7 +322,7 @@ def find_relations(text: str, offset: int, mentions: list[ActorMention], actors:
     for m in re.finditer(r"\b(?:declar(?:ing|ed|es)|announc(?:ing|ed))\s+(?:a\s+)?(?:jihad|war)\s+(?:on|against)\s+",
                          text):
         x, y = at(offset + m.start(), after=False), at(offset + m.end())
-        subject = _subject(text, offset, m.start(), plain)
+        subject = clause_subject(text, offset, m.start(), plain)
         if subject is not None:
             x = subject
         if x and y:
@@ -335,7 +335,7 @@ def find_relations(text: str, offset: int, mentions: list[ActorMention], actors:
     # "... may have been armed by ASMB", "backed by", "supported by".
     for m in re.finditer(r"\b(?:armed|backed|supported|funded|financed|trained|equipped)\s+by\s+", text):
         y = at(offset + m.end())
-        x = _subject(text, offset, m.start(), plain)
+        x = clause_subject(text, offset, m.start(), plain)
         if x and y:
             add(x.key, "supported_by", y.key, m)
     return out
@@ -346,7 +346,7 @@ def _loose(actors: Actors, word: str) -> str | None:
     return actors.lookup(word)
 
 
-def _subject(text: str, offset: int, position: int, mentions: list[ActorMention]) -> ActorMention | None:
+def clause_subject(text: str, offset: int, position: int, mentions: list[ActorMention]) -> ActorMention | None:
     """The actor a clause is about: the first named before ``position``, outside appositives (", an umbrella ... ,")."""
     head = text[:position]
     # blank out appositives and relation phrases so that their names are not taken for the subject

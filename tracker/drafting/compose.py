@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.drafting.actors import ActorMention, Actors, RelationFound, _subject, find_relations
+from tracker.drafting.actors import ActorMention, Actors, RelationFound, clause_subject, find_relations
 from tracker.drafting.control import ControlPhrase, find_control
 from tracker.drafting.dates import DateContext, DateMention, find_dates, window
 from tracker.drafting.events import BATTLES, Trigger, find_triggers
@@ -315,7 +315,7 @@ def draft_text(text: str, published: str | None = None, title: str | None = None
             qualifies = qualifies or any(h.end <= r.start <= h.scope_end for r in f.relations)
             if qualifies:
                 continue
-            subject = _subject(f.sentence.text, f.sentence.start, h.start - f.sentence.start, f.actors)
+            subject = clause_subject(f.sentence.text, f.sentence.start, h.start - f.sentence.start, f.actors)
             doers = [e.actors[0][0] for e in draft.events if e.sentence is f.sentence and e.actors]
             statement = " ".join(f.sentence.text.split())
             draft.assessments.append((statement, h, f.sentence, doers[0] if doers else subject.key if subject else None))
@@ -429,7 +429,7 @@ def _sides(f: SentenceFinds, t: Trigger, draft: Draft) -> tuple[str | None, str 
     subject = owner[-1] if owner else None
     if subject is None:
         in_clause = [m for m in mentions if a <= m.start < t.start]
-        subject = in_clause[0] if in_clause else _subject(f.sentence.text, f.sentence.start,
+        subject = in_clause[0] if in_clause else clause_subject(f.sentence.text, f.sentence.start,
                                                           t.start - f.sentence.start, mentions)
     allies = {(r.actor, r.other) for r, _, _ in draft.relations if r.kind in ("allied_with", "member_of", "controlled_by")}
     subject_key = _actor_of(subject, draft) if subject else None
@@ -441,7 +441,7 @@ def _sides(f: SentenceFinds, t: Trigger, draft: Draft) -> tuple[str | None, str 
         if country is not None:
             rec = draft.places.records[country.key]
             home = rec.country == _main_country(draft)
-            actor = draft.actors._add(rec.name, kind="state forces" if home else "external force",
+            actor = draft.actors.add(rec.name, kind="state forces" if home else "external force",
                                       country=rec.country, start=f.sentence.start, end=f.sentence.end)
             actor.decided.setdefault("name", f"{country.words} → a country acting: an actor")
             draft.used_as_actor.add(country.key)
@@ -590,7 +590,7 @@ def _control_of(finds: list[SentenceFinds], draft: Draft) -> None:
     for f in finds:
         for c in f.control:
             near = [m for m in f.actors if m.end <= c.start and not m.anti]  # "that the IS had controlled"
-            subject = near[-1] if near else _subject(f.sentence.text, f.sentence.start, c.start - f.sentence.start,
+            subject = near[-1] if near else clause_subject(f.sentence.text, f.sentence.start, c.start - f.sentence.start,
                                                      f.actors)
             holder = _actor_of(subject, draft) if subject else None
             a, b = _clause(f, c.start)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from tracker.errors import TrackerError
+
 HEADER = """\
 # Drafted by `tracker draft` from {file}: every record is pending review.
 # Check each record against its quote (evidence.start/end are offsets in the text),
@@ -23,7 +25,12 @@ def draft_yaml(report: dict, source_file: str) -> str:
 def write_draft(text: str, path: str | Path) -> None:
     """Write the draft whole or not at all."""
     p = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=p.parent if str(p.parent) else ".", prefix=f".{p.name}.")
+    if not p.parent.is_dir():
+        raise TrackerError(f"{path}: cannot write: no directory {str(p.parent)!r}")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.")
+    except OSError as exc:
+        raise TrackerError(f"{path}: cannot write: {exc.strerror or exc}") from None
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(tmp, p)
