@@ -261,3 +261,17 @@ def test_one_pass_and_one_place_at_a_time_derive_what_all_at_once_derives(run, t
     finally:
         store.close()
     assert [e.external_id for e in found] == ["TST1", "TST2"]  # only the places asked for
+
+
+def test_the_object_of_one_verb_is_not_the_subject_of_the_next():
+    from tracker.control.mentions import Participant
+    from tracker.control.transfers import decide
+
+    msc = Participant(1, "Mujahedeen Shura Council of Derna", "actor1", "political militia", ["MSC Derna"],
+                      ["Abu Salim Martyrs Brigade", "ASMB"])
+    isis = Participant(2, "Islamic State (Libya)", "actor2", "rebel group", ["ISIS Libya"],
+                       ["Islamic State", "ISIS", "ISIL", "IS"])  # its parent's names, through affiliate_of
+    notes = "Anti-ISIS forces cleared ISIS from central Derna and captured ISIS’s headquarters on June 13"
+    found = decide("nonstate", [msc, isis], notes, "reported", ["central Derna"])
+    # "cleared ISIS ... and captured": ISIS is what was cleared, not who captured; no side is named as taking it
+    assert found.gainer is msc and found.loser is isis and not found.notes_disagree

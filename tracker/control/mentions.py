@@ -168,6 +168,15 @@ _OBJECT_MARK = re.compile(
 )
 
 
+# "cleared ISIS from central Derna and captured its headquarters": the name right after a verb of
+# fighting or taking is its object, not the subject of the next verb.
+_AFTER_VERB = re.compile(
+    r"\b(?:cleared|captured|recaptured|attacked|expelled|ousted|defeated|repelled|routed|ambushed|besieged|"
+    r"surrounded|engaged|fought|drove|pushed|targeted|killed|overran|dislodged|evicted)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 _CLAUSE_START = re.compile(
     r"[;:]|,\s+(?:and|but|while|after|before|following|when|until|then)\b"
     r"|\b(?:after|following|while|before|but|when|until|which|who|whereas)\b",
@@ -201,7 +210,8 @@ def subject_of(mentions: list[Mention], sentence: str, verb_start: int, verb: st
     begin = clause_start(sentence, verb_start)
     before = [m for m in mentions if begin <= m.start and m.end <= verb_start
               and verb_start - m.end <= _SUBJECT_REACH
-              and not _OBJECT_MARK.search(sentence[begin:m.start])]
+              and not _OBJECT_MARK.search(sentence[begin:m.start])
+              and not _AFTER_VERB.search(sentence[begin:m.start])]
     if not before:
         return None
     nearest = before[-1]
