@@ -26,8 +26,8 @@ def test_the_command_has_help_with_an_example(path, command):
 
 
 def test_every_command_is_in_the_list():
-    assert len(COMMANDS) == 40 and ("import", "acled-deletions") in [p for p, _ in COMMANDS]
-    assert {("draft",), ("review",)} <= {p for p, _ in COMMANDS}
+    assert len(COMMANDS) == 44 and ("import", "acled-deletions") in [p for p, _ in COMMANDS]
+    assert {("draft",), ("review",), ("chart", "timeline"), ("chart", "events"), ("map",)} <= {p for p, _ in COMMANDS}
 
 
 def test_unknown_command_and_missing_argument_are_usage_errors(tmp_path):

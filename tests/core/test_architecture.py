@@ -115,6 +115,15 @@ def test_click_is_imported_only_by_the_command_line():
     assert offenders == []
 
 
+def test_the_core_never_imports_the_pictures():
+    """matplotlib (the charts extra) only in tracker.charts; tracker.charts only from there and the command line."""
+    offenders = [f"{module}:{line} imports {target}" for module, path in MODULES.items()
+                 if not module.startswith(("tracker.charts", "tracker.cli.pictures"))
+                 for target, _, line in _imports(module, path)
+                 if target.split(".")[0] == "matplotlib" or target.startswith("tracker.charts")]
+    assert offenders == []
+
+
 def test_no_module_imports_another_modules_private_names():
     offenders = [f"{module}:{line} imports {name} from {target}" for module, path in MODULES.items()
                  for target, names, line in _imports(module, path) if target.startswith("tracker")

@@ -6,7 +6,7 @@ user error (one line, no traceback), 2 a usage error. One module per group of
 commands; the group itself and the shared context are in tracker.cli.root.
 """
 
-from tracker.cli import database, drafting, geography, imports, loading, questions, records  # noqa: F401 - they add the commands
+from tracker.cli import database, drafting, geography, imports, loading, pictures, questions, records  # noqa: F401 - they add the commands
 from tracker.cli.root import Context, cli, main
 
 __all__ = ["cli", "main", "Context"]

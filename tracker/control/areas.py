@@ -456,3 +456,79 @@ def _places_with_spans(session: Session, series: str, scope: list[int] | None) -
 
 __all__ = ["materialize", "claims_at_point", "claims_for_unmapped_place", "views_at_point", "point_runs",
            "shape_of", "MaterializeResult"]
+
+
+@dataclass
+class AreaShown:
+    """An area a map series shows at a date: its shape, holder and status, and the snapshot that shows it."""
+
+    geometry: dict
+    holder: str
+    status: str
+    certainty: str
+    label: str | None
+    series: str
+    taken_on: dt.date
+    source: str
+
+
+def areas_at(session: Session, at: dt.date, bbox: tuple[float, float, float, float] | None = None) -> list[AreaShown]:
+    """What each map series showed at ``at``: the areas of its latest snapshot on or before that day
+    (``bbox``: min_lon, min_lat, max_lon, max_lat, the areas that overlap it)."""
+    import json
+
+    from tracker.control.spans import source_label
+
+    out: list[AreaShown] = []
+    for series, snaps in snapshots_by_series(session).items():
+        shown = [s for s in snaps if s.taken_on <= at]
+        if not shown:
+            continue
+        snap = shown[-1]
+        query = (select(ControlArea.geometry, Actor.name, ControlArea.status, ControlArea.certainty, ControlArea.label)
+                 .join(control_area_snapshots, control_area_snapshots.c.area_id == ControlArea.id)
+                 .join(Actor, Actor.id == ControlArea.actor_id)
+                 .where(control_area_snapshots.c.snapshot_id == snap.id, ControlArea.geometry.is_not(None)))
+        if bbox is not None:
+            min_lon, min_lat, max_lon, max_lat = bbox
+            query = query.where(ControlArea.max_lon >= min_lon, ControlArea.min_lon <= max_lon,
+                                ControlArea.max_lat >= min_lat, ControlArea.min_lat <= max_lat)
+        label = source_label(session.get_one(Source, snap.source_id))
+        for geometry, holder, status, certainty, area_label in session.execute(query.order_by(ControlArea.id)):
+            out.append(AreaShown(json.loads(geometry or "null"), holder, status, certainty, area_label, series,
+                                 snap.taken_on, label))
+    return out
+
+
+@dataclass
+class AreaPeriods:
+    """An area of a map series with every snapshot date that showed it (for a map with a date slider)."""
+
+    geometry: dict
+    holder: str
+    status: str
+    certainty: str
+    series: str
+    shown_on: list[dt.date]
+
+
+def area_periods(session: Session, bbox: tuple[float, float, float, float]) -> tuple[dict[str, list[dt.date]],
+                                                                                     list[AreaPeriods]]:
+    """The snapshot dates of every series, and every area overlapping ``bbox`` with the dates that show it."""
+    import json
+
+    snaps = snapshots_by_series(session)
+    dates = {series: [s.taken_on for s in rows] for series, rows in snaps.items()}
+    on = {s.id: s.taken_on for rows in snaps.values() for s in rows}
+    min_lon, min_lat, max_lon, max_lat = bbox
+    rows = session.execute(
+        select(ControlArea.id, ControlArea.geometry, Actor.name, ControlArea.status, ControlArea.certainty,
+               ControlArea.series)
+        .join(Actor, Actor.id == ControlArea.actor_id)
+        .where(ControlArea.geometry.is_not(None), ControlArea.max_lon >= min_lon, ControlArea.min_lon <= max_lon,
+               ControlArea.max_lat >= min_lat, ControlArea.min_lat <= max_lat)
+        .order_by(ControlArea.id)).all()
+    links = _links(session, [r.id for r in rows])
+    out = [AreaPeriods(json.loads(r.geometry or "null"), r.name, r.status, r.certainty, r.series,
+                       sorted(on[i] for i in links.get(r.id, []) if i in on)) for r in rows]
+    return dates, out
