@@ -263,3 +263,13 @@ def test_two_sources_on_the_same_ground_are_parallel_bars(seeded_run, tmp_path):
     by_view = {v: sorted((b.holder, b.status) for b in data.bars if b.lane == "Derna" and b.view == v)
                for v in data.views["Derna"]}
     assert len(set(map(tuple, by_view.values()))) == 1  # the draft says what the seed says, on a bar of its own
+
+
+def test_a_claim_past_its_horizon_is_faded_from_the_day_it_went_stale(seeded):
+    from tracker.charts.timeline import timeline_data
+
+    with seeded.reading(control=True) as session:
+        data = timeline_data(session, "Derna", None, dt.date(2016, 6, 1))
+    held = next(b for b in data.bars if b.lane == "Derna" and b.holder.startswith("Mujahedeen") and b.status == "held")
+    # the report's last word on Derna is of June 2015; a reported claim's horizon is 90 days
+    assert held.end == dt.date(2016, 6, 1) and held.sure_end == dt.date(2015, 9, 28)

@@ -11,6 +11,8 @@ show as parallel bars. On a bar:
   hatched and split between the contesting holders;
 * an uncertain end (a fuzzy date, "since before", "still held as of the last
   report") is faded over its window, or over the last tenth of the axis when open;
+  an open claim past its freshness horizon (tracker.control.freshness) is faded from
+  the day it went stale;
 * derived claims (from transfer events) have a dashed edge, map claims a dotted one;
 * the events that began or ended a claim are marked (▼) above the lane.
 
@@ -104,6 +106,7 @@ def timeline_data(session: Session, name: str, first: dt.date | None = None, las
         lo, hi = lo - dt.timedelta(days=15), hi + dt.timedelta(days=15)
     pad = max(dt.timedelta(days=3), (hi - lo) / 3)
     lo, hi = (first or lo - pad), (last or hi + pad)
+    stale_from = _stale_from(session, spans, hi)
     order = {i: n for n, i in enumerate(ids)}
     lanes = [s.location.name for s in sorted(spans, key=lambda s: order.get(s.location_id or 0, 0))]
     lanes = list(dict.fromkeys(lanes))
@@ -121,6 +124,8 @@ def timeline_data(session: Session, name: str, first: dt.date | None = None, las
             continue
         sure_start = s.start_max or (start + (hi - lo) / 10 if s.start_min is None else start)
         sure_end = s.end_min or (end - (hi - lo) / 10 if s.end_max is None else end)
+        if s.id in stale_from:  # past its horizon without fresh evidence: faded from there on
+            sure_end = min(sure_end, stale_from[s.id])
         bar = Bar(lane, view, s.actor.name, s.status, start, end, max(start, sure_start), min(end, sure_end), s.origin)
         bars.append(bar)
         groups.setdefault((lane, view, s.status, s.start_min, s.end_max), []).append(s)
@@ -134,6 +139,23 @@ def timeline_data(session: Session, name: str, first: dt.date | None = None, las
     data = TimelineData(title, lo, hi, lanes, views, bars, [m for m in events if lo <= m.day <= hi], sources)
     data.colours = colours_for(b.holder for b in bars)
     return data
+
+
+def _stale_from(session: Session, spans: list[SpanView], day: dt.date) -> dict[int, dt.date]:
+    """The open claims that are stale at the axis' end (tracker.control.freshness), and the day they went stale."""
+    from tracker.control.freshness import assess
+    from tracker.control.spans import Claim
+
+    claims = [Claim(s, True) for s in spans if s.end_max is None and s.id is not None]
+    if not claims:
+        return {}
+    assess(session, claims, day)
+    out: dict[int, dt.date] = {}
+    for c in claims:
+        f = c.freshness
+        if f is not None and f.stale and f.evidence is not None and f.horizon_days is not None and c.span.id:
+            out[c.span.id] = f.evidence + dt.timedelta(days=f.horizon_days)
+    return out
 
 
 def _marks(session: Session, spans: list[SpanView]) -> list[Mark]:
@@ -222,7 +244,7 @@ def draw_timeline(data: TimelineData, path: str, width: float = 11.0):
         handles.append(Patch(facecolor="white", edgecolor="#333333", linestyle="dashed", label="derived from events"))
     if any(b.origin == "snapshot" for b in data.bars):
         handles.append(Patch(facecolor="white", edgecolor="#333333", linestyle="dotted", label="from maps"))
-    handles.append(Patch(facecolor="#999999", alpha=0.35, label="uncertain end"))
+    handles.append(Patch(facecolor="#999999", alpha=0.35, label="uncertain or stale end"))
     if data.marks:
         handles.append(Line2D([], [], marker="v", color="black", linestyle="none", label="transfer event"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
