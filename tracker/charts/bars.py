@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from tracker.charts.palette import PALETTE, UNKNOWN, colours_for
+from tracker.charts.palette import PALETTE, UNKNOWN, colours_for, save
 
 STACK_GROUP = {"type": "type", "actor": "actor", "country": "country"}
 MEASURES = {"events": "events", "fatalities": "fatalities"}
@@ -119,5 +119,5 @@ def draw_bars(data: BarsData, path: str, width: float = 11.0):
     lines = textwrap.wrap(footer, 160)[:4]
     fig.text(0.01, 0.01, "\n".join(lines), fontsize=7, color="#444444", va="bottom")
     fig.subplots_adjust(left=0.08, right=0.75, top=0.88, bottom=0.2 + 0.03 * len(lines))
-    fig.savefig(path, dpi=100)
+    save(fig, path)
     return fig, ax

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from tracker.charts.basemap import countries_in
-from tracker.charts.palette import UNKNOWN, colours_for
+from tracker.charts.palette import UNKNOWN, colours_for, save
 from tracker.control.areas import AreaShown, areas_at
 from tracker.control.claims import who_held
 from tracker.control.spans import source_label, span_views
@@ -211,5 +211,5 @@ def draw_map(data: MapData, path: str, width: float = 10.0):
     lines = textwrap.wrap(footer, 140)[:5]
     fig.text(0.01, 0.01, "\n".join(lines), fontsize=7, color="#444444", va="bottom")
     fig.subplots_adjust(left=0.06, right=0.72, top=0.92, bottom=0.08 + 0.03 * len(lines))
-    fig.savefig(path, dpi=100)
+    save(fig, path)
     return fig, ax

@@ -41,3 +41,13 @@ def colours_for(names: Iterable[str]) -> dict[str, str]:
                 used.add(j)
                 break
     return out
+
+
+def save(fig, path: str) -> None:
+    """Save a figure reproducibly: the same picture gives the same bytes (no date, fixed SVG ids)."""
+    import matplotlib
+
+    suffix = str(path).lower().rsplit(".", 1)[-1]
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(suffix)
+    with matplotlib.rc_context({"svg.hashsalt": "tracker"}):
+        fig.savefig(path, dpi=100, metadata=metadata)

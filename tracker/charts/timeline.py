@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.charts.palette import UNKNOWN, colours_for
+from tracker.charts.palette import UNKNOWN, colours_for, save
 from tracker.control.spans import SpanView, source_label, span_views
 from tracker.errors import TrackerError, UnknownName
 from tracker.model.entities import ControlSpan, Event
@@ -252,5 +252,5 @@ def draw_timeline(data: TimelineData, path: str, width: float = 11.0):
     fig.text(0.01, 0.01, "\n".join(footer), fontsize=7, color="#444444", va="bottom")
     inches = fig.get_figheight()  # margins in inches: the axis labels and the footer keep their room
     fig.subplots_adjust(left=0.21, right=0.74, top=1 - 0.4 / inches, bottom=(0.62 + 0.12 * len(footer)) / inches)
-    fig.savefig(path, dpi=100)
+    save(fig, path)
     return fig, ax
