@@ -91,3 +91,24 @@ def test_a_draft_that_cannot_be_written_is_one_line_and_exit_1(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == f"Error: {tmp_path / 'missing' / 'x.yaml'}: cannot write: no directory " \
                             f"'{tmp_path / 'missing'}'\n"
+
+
+def test_an_existing_draft_is_replaced_only_with_force_and_json_is_written_as_json(run, tmp_path):
+    out = tmp_path / "sirte.yaml"
+    assert run("draft", str(SIRTE), "--published", "2016-12-08", "-o", str(out)).exit_code == 0
+    out.write_text(out.read_text("utf-8") + "# my correction\n", "utf-8")
+    again = run("draft", str(SIRTE), "--published", "2016-12-08", "-o", str(out))
+    assert again.exit_code == 1 and again.stderr == f"Error: {out}: exists (it may hold your edits); use --force " \
+                                                    "to replace it\n"
+    assert out.read_text("utf-8").endswith("# my correction\n")
+    assert run("draft", str(SIRTE), "--published", "2016-12-08", "-o", str(out), "--force").exit_code == 0
+    as_json = tmp_path / "sirte.json"
+    assert run("draft", str(SIRTE), "--published", "2016-12-08", "-o", str(as_json)).exit_code == 0
+    assert json.loads(as_json.read_text("utf-8"))["format"] == "tracker-report/1.1"
+    assert run("load", str(as_json)).exit_code == 0
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", "utf-8")
+    nothing = run("draft", str(empty))
+    assert nothing.exit_code == 1 and nothing.stderr.startswith(f"Error: {empty}: nothing to draft")
+    usage = run("draft", str(SIRTE), "--format", "json")
+    assert usage.exit_code == 2 and "--format is for --check's table" in usage.stderr

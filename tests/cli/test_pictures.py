@@ -265,11 +265,23 @@ def test_two_sources_on_the_same_ground_are_parallel_bars(seeded_run, tmp_path):
     assert len(set(map(tuple, by_view.values()))) == 1  # the draft says what the seed says, on a bar of its own
 
 
-def test_a_claim_past_its_horizon_is_faded_from_the_day_it_went_stale(seeded):
+def test_an_open_claim_is_solid_up_to_its_newest_evidence_and_faded_after(seeded):
     from tracker.charts.timeline import timeline_data
 
     with seeded.reading(control=True) as session:
         data = timeline_data(session, "Derna", None, dt.date(2016, 6, 1))
     held = next(b for b in data.bars if b.lane == "Derna" and b.holder.startswith("Mujahedeen") and b.status == "held")
-    # the report's last word on Derna is of June 2015; a reported claim's horizon is 90 days
-    assert held.end == dt.date(2016, 6, 1) and held.sure_end == dt.date(2015, 9, 28)
+    # the report (published "2015-06") is the newest evidence: to its last day; stale 90 days later
+    assert held.end == dt.date(2016, 6, 1) and held.sure_end == dt.date(2015, 6, 30)
+
+
+def test_pictures_are_not_overwritten_and_an_empty_chart_is_an_error(seeded_run, tmp_path):
+    out = tmp_path / "d.png"
+    assert seeded_run("chart", "timeline", "Derna", "-o", str(out)).exit_code == 0
+    again = seeded_run("chart", "timeline", "Derna", "-o", str(out))
+    assert again.exit_code == 1 and again.stderr == f"Error: {out}: exists; use --force to replace it\n"
+    assert seeded_run("chart", "timeline", "Derna", "-o", str(out), "--force").exit_code == 0
+    none = seeded_run("chart", "events", "--from", "2030-01", "-o", str(tmp_path / "e.png"))
+    assert none.exit_code == 1 and none.stderr.startswith("Error: no events match: nothing to chart")
+    unknown = seeded_run("chart", "timeline", "Atlantis", "-o", str(tmp_path / "a.png"))
+    assert unknown.stderr.startswith("Error: no place or actor named 'Atlantis'")

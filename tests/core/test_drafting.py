@@ -139,3 +139,38 @@ def test_review_marks_pending_records_and_refuses_an_unknown_id(tmp_path):
     assert path.read_text() == "events:\n  - id: a\n    review: pending\n  - id: b\n    review: reviewed\n"
     with pytest.raises(TrackerError, match="no record with id 'c'"):
         mark_reviewed(path, ["c"])
+
+
+RAQQA = """SDF closes in on Raqqa
+
+The Syrian Democratic Forces (SDF) entered the city of Raqqa on June 6, 2017. On June 10, the SDF captured the
+western district of al-Sabahiya. In mid-July, IS reportedly shelled SDF positions near the Old City, killing at least
+12 fighters. A suicide car bomb allegedly killed 7 soldiers on July 20. The Free Syrian Army (FSA) captured Jarabulus
+on August 2. The Iraqi army had captured Mosul from the Islamic State (IS) in July."""
+
+
+def test_a_second_text_places_ground_where_the_text_says_and_reads_tolls_and_hedges():
+    report = draft_text(RAQQA, published="2017-10-20").report()
+    claims = {(c["holder"], c["place"], c["status"]) for c in report["control"]}
+    assert ("syrian-democratic-forces", "al-sabahiya", "held") in claims  # the district, not the city
+    assert ("syrian-democratic-forces", "raqqa", "held") not in claims
+    assert ("iraqi-army", "mosul", "held") in claims  # Mosul, named after "captured", though in another country
+    events = {e["id"]: e for e in report["events"]}
+    shelling = next(e for e in events.values() if e["sub_type"] == "Shelling/artillery/missile attack")
+    assert shelling["fatalities"] == {"low": 12, "best": 12} and shelling["certainty"] == "reported"
+    bomb = next(e for e in events.values() if e["sub_type"] == "Suicide bomb")
+    assert bomb["certainty"] == "alleged" and bomb["fatalities"] == {"low": 7, "best": 7}
+    assert not any(e["type"] == "Violence against civilians" for e in events.values())  # soldiers are armed men
+    fsa = next(a for a in report["actors"] if a["name"] == "Free Syrian Army")
+    assert fsa.get("kind") != "state forces"
+    mosul = next(e for e in events.values() if e.get("place") == "mosul")
+    assert mosul["sub_type"] == "Government regains territory" and mosul["date"] == "2017-07"
+
+
+def test_a_date_after_the_publication_is_said_and_an_empty_text_is_an_error():
+    draft = draft_text("Clashes\n\nClashes erupted in Derna on June 9, 2015. The Abu Salim Martyrs Brigade (ASMB) "
+                       "captured the port of Derna on June 13.", published="2015-06-10")
+    assert draft.warnings == ["2015-06-13 (year from the text's last full date, 2015-06-09) falls after the "
+                              "publication date 2015-06-10"]
+    with pytest.raises(TrackerError, match="nothing to draft"):
+        draft_text("\n\n")

@@ -41,8 +41,13 @@ def _describe(filters: dict) -> str:
 
 
 def _every_period(periods: list[str], by: str) -> list[str]:
-    if by not in ("month", "year") or len(periods) < 2:
+    if by not in ("day", "month", "year") or len(periods) < 2:
         return periods
+    if by == "day":
+        import datetime as dt
+
+        first, last = dt.date.fromisoformat(periods[0]), dt.date.fromisoformat(periods[-1])
+        return [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     if by == "year":
         return [str(y) for y in range(int(periods[0]), int(periods[-1]) + 1)]
     (y, m), (last_y, last_m) = (map(int, periods[0].split("-")), map(int, periods[-1].split("-")))
@@ -57,6 +62,10 @@ def bars_data(store, by: str, stack: str | None, measure: str, **filters) -> Bar
     """The summary of the events that match ``filters``, by period (and stacked group)."""
     groups = [by] + ([STACK_GROUP[stack]] if stack else [])
     rows = store.summary(by=groups, **filters).all()
+    if not rows:
+        from tracker.errors import TrackerError
+
+        raise TrackerError("no events match: nothing to chart" + (f" ({_describe(filters)})" if filters else ""))
     sources = [f"{r['dataset']} ({r['events']:,} events)" for r in store.summary(by=["dataset"], **filters).all()]
     values: dict[tuple[str, str], float] = {}
     totals: dict[str, float] = {}

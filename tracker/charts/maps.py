@@ -183,12 +183,12 @@ def draw_map(data: MapData, path: str, width: float = 10.0):
     if data.events:
         ax.scatter([e.lon for e in data.events], [e.lat for e in data.events],
                    s=[12 + 10 * math.sqrt(e.fatalities) for e in data.events], facecolor="#222222", alpha=0.45,
-                   edgecolor="white", linewidth=0.4, zorder=3)
+                   edgecolor="white", linewidth=0.4, zorder=7)  # over the place markers: events at a place's point
     for p in data.places:
         colour = data.colours.get(p.holders[0], UNKNOWN) if p.holders else "#ffffff"
         ax.scatter([p.lon], [p.lat], s=70, facecolor=colour, edgecolor="black", linewidth=0.9, zorder=4,
-                   hatch="////" if p.answer == "contested" else None)
-        if p.answer == "contested" and len(p.holders) > 1:
+                   hatch="////" if p.answer in ("contested", "disputed", "divided") else None)
+        if p.answer in ("contested", "disputed", "divided") and len(p.holders) > 1:
             ax.scatter([p.lon], [p.lat], s=18, facecolor=data.colours.get(p.holders[1], UNKNOWN), edgecolor="none",
                        zorder=5)
         ax.annotate(p.name, (p.lon, p.lat), xytext=(5, 4), textcoords="offset points", fontsize=8, zorder=6,

@@ -10,9 +10,8 @@ show as parallel bars. On a bar:
 * the holder's colour (:mod:`tracker.charts.palette`); contested periods are
   hatched and split between the contesting holders;
 * an uncertain end (a fuzzy date, "since before", "still held as of the last
-  report") is faded over its window, or over the last tenth of the axis when open;
-  an open claim past its freshness horizon (tracker.control.freshness) is faded from
-  the day it went stale;
+  report") is faded over its window; an open claim is solid up to its newest evidence
+  (tracker.control.freshness, as who-held judges it) and faded after, stale or not;
 * derived claims (from transfer events) have a dashed edge, map claims a dotted one;
 * the events that began or ended a claim are marked (▼) above the lane.
 
@@ -87,7 +86,10 @@ def timeline_data(session: Session, name: str, first: dt.date | None = None, las
     try:
         place = find_place(session, name)
     except UnknownName:
-        actor = find_actor(session, name)  # neither: the actor's error names the nearest names
+        try:
+            actor = find_actor(session, name)
+        except UnknownName as exc:  # neither: say so, with the nearest names the actor search suggests
+            raise UnknownName("place or actor", name, exc.suggestions) from None
     if place is not None:
         ids = descendant_ids(session, place.id)
         title = f"Control of {place.name}"
@@ -106,7 +108,7 @@ def timeline_data(session: Session, name: str, first: dt.date | None = None, las
         lo, hi = lo - dt.timedelta(days=15), hi + dt.timedelta(days=15)
     pad = max(dt.timedelta(days=3), (hi - lo) / 3)
     lo, hi = (first or lo - pad), (last or hi + pad)
-    stale_from = _stale_from(session, spans, hi)
+    stale_from, evidence_to = _stale_from(session, spans, hi)
     order = {i: n for n, i in enumerate(ids)}
     lanes = [s.location.name for s in sorted(spans, key=lambda s: order.get(s.location_id or 0, 0))]
     lanes = list(dict.fromkeys(lanes))
@@ -124,6 +126,8 @@ def timeline_data(session: Session, name: str, first: dt.date | None = None, las
             continue
         sure_start = s.start_max or (start + (hi - lo) / 10 if s.start_min is None else start)
         sure_end = s.end_min or (end - (hi - lo) / 10 if s.end_max is None else end)
+        if s.end_max is None and s.id in evidence_to:  # open: solid while evidence supports it
+            sure_end = max(start, evidence_to[s.id])
         if s.id in stale_from:  # past its horizon without fresh evidence: faded from there on
             sure_end = min(sure_end, stale_from[s.id])
         bar = Bar(lane, view, s.actor.name, s.status, start, end, max(start, sure_start), min(end, sure_end), s.origin)
@@ -141,21 +145,25 @@ def timeline_data(session: Session, name: str, first: dt.date | None = None, las
     return data
 
 
-def _stale_from(session: Session, spans: list[SpanView], day: dt.date) -> dict[int, dt.date]:
-    """The open claims that are stale at the axis' end (tracker.control.freshness), and the day they went stale."""
+def _stale_from(session: Session, spans: list[SpanView], day: dt.date) -> tuple[dict[int, dt.date], dict[int, dt.date]]:
+    """Of the open claims (tracker.control.freshness, at the axis' end): the day each stale one went stale,
+    and each one's newest evidence."""
     from tracker.control.freshness import assess
     from tracker.control.spans import Claim
 
     claims = [Claim(s, True) for s in spans if s.end_max is None and s.id is not None]
     if not claims:
-        return {}
+        return {}, {}
     assess(session, claims, day)
     out: dict[int, dt.date] = {}
+    evidence: dict[int, dt.date] = {}
     for c in claims:
         f = c.freshness
+        if f is not None and f.evidence is not None and c.span.id:
+            evidence[c.span.id] = f.evidence
         if f is not None and f.stale and f.evidence is not None and f.horizon_days is not None and c.span.id:
             out[c.span.id] = f.evidence + dt.timedelta(days=f.horizon_days)
-    return out
+    return out, evidence
 
 
 def _marks(session: Session, spans: list[SpanView]) -> list[Mark]:

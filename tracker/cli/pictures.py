@@ -18,7 +18,9 @@ from tracker.errors import TrackerError
 STATIC = (".png", ".svg", ".pdf")
 
 
-def _output(path: str, allowed: tuple[str, ...]) -> str:
+def _output(path: str, allowed: tuple[str, ...], force: bool = False) -> str:
+    if Path(path).exists() and not force:
+        raise TrackerError(f"{path}: exists; use --force to replace it")
     suffix = Path(path).suffix.lower()
     if suffix not in allowed:
         raise click.BadParameter(f"{path!r}: the file's extension says the format, one of {', '.join(allowed)}",
@@ -52,9 +54,10 @@ def chart():
 @click.option("--from", "start", type=FUZZY_DATE, help="The axis starts here (default: the claims' first date).")
 @click.option("--to", "end", type=FUZZY_DATE, help="The axis ends here (default: the claims' last date).")
 @click.option("-o", "--output", required=True, metavar="FILE", help="FILE.png, .svg or .pdf.")
+@click.option("--force", is_flag=True, help="Replace an existing FILE.")
 @pass_context
 @catch_errors
-def chart_timeline(context, name, start, end, output):
+def chart_timeline(context, name, start, end, output, force):
     """A control timeline of a PLACE (one lane per place inside it) or an ACTOR (the places it held).
 
     Bars are coloured by holder, contested periods hatched, uncertain ends
@@ -65,7 +68,7 @@ def chart_timeline(context, name, start, end, output):
     """
     from tracker.charts.timeline import draw_timeline, timeline_data
 
-    _output(output, STATIC)
+    _output(output, STATIC, force)
     _need_matplotlib()
     with context.store().reading(control=True) as session:
         data = timeline_data(session, name, start.earliest if start else None, end.latest if end else None)
@@ -81,9 +84,10 @@ def chart_timeline(context, name, start, end, output):
               help="Count events or add up fatalities (best estimate).")
 @event_question_options
 @click.option("-o", "--output", required=True, metavar="FILE", help="FILE.png, .svg or .pdf.")
+@click.option("--force", is_flag=True, help="Replace an existing FILE.")
 @pass_context
 @catch_errors
-def chart_events(context, by, stack, measure, output, **params):
+def chart_events(context, by, stack, measure, output, force, **params):
     """Bars of the summary figures over time (every filter of tracker events applies).
 
     The figures are those of `tracker summary --by PERIOD [--by STACK]`, so the
@@ -93,7 +97,7 @@ def chart_events(context, by, stack, measure, output, **params):
     """
     from tracker.charts.bars import bars_data, draw_bars
 
-    _output(output, STATIC)
+    _output(output, STATIC, force)
     _need_matplotlib()
     data = bars_data(context.store(), by, stack, measure, **event_filters(params))
     draw_bars(data, output)
@@ -122,9 +126,10 @@ def _bbox(ctx, param, value):
 @click.option("--type", "type_", metavar="TYPE", help="Only events of this type or sub-type.")
 @click.option("--actor", help="Only events this actor took part in.")
 @click.option("-o", "--output", required=True, metavar="FILE", help="FILE.png, .svg, .pdf or .html (offline).")
+@click.option("--force", is_flag=True, help="Replace an existing FILE.")
 @pass_context
 @catch_errors
-def map_(context, at, bbox, centre, radius, start, end, country, type_, actor, output):
+def map_(context, at, bbox, centre, radius, start, end, country, type_, actor, output, force):
     """A control map at a date: map areas filled by holder, places coloured by who held them, events as points.
 
     Over Natural Earth's country borders and coastlines, offline. .html is one
@@ -135,7 +140,7 @@ def map_(context, at, bbox, centre, radius, start, end, country, type_, actor, o
     """
     from tracker.charts.maps import draw_map, map_data
 
-    _output(output, STATIC + (".html",))
+    _output(output, STATIC + (".html",), force)
     if (bbox is None) == (centre is None):
         raise click.UsageError("frame the map with --bbox or with --place and --radius (one of them)")
     if centre is not None and radius is None:

@@ -38,6 +38,16 @@ HEADS = {"brigade", "brigades", "council", "front", "army", "forces", "force", "
          "ministry", "command", "operations room", "jabhat", "mobilization", "mobilisation", "network"}
 STATE_WORDS = re.compile(r"\b(?:Army|Armed Forces|Military|Police|Government|Ministry|National Guard|Air Force|"
                          r"Navy|Gendarmerie)\b")
+# Rebels call themselves armies too: "Free Syrian Army", "Kosovo Liberation Army".
+NOT_STATE_WORDS = re.compile(r"\b(?:Free|Liberation|Revolutionary|Islamic|Resistance|Rebel|Mujah\w+|Front|Popular|"
+                             r"People's|Salvation|Jihad\w*|Shura|Brigades?|Militias?|Movement)\b")
+
+
+def is_state(name: str) -> bool:
+    """Whether a name reads as a state's force (a government, its army or police), not a rebel 'army'."""
+    return bool(STATE_WORDS.search(name)) and not NOT_STATE_WORDS.search(name)
+
+
 _DESCRIPTOR = re.compile(r"^(?P<x>.+?)-(?P<how>associated|linked|affiliated|backed|aligned|allied|led|supported)$")
 DESCRIPTOR_RELATION = {"associated": "associated_with", "linked": "associated_with", "affiliated": "affiliate_of",
                        "backed": "supported_by", "supported": "supported_by", "aligned": "allied_with",
@@ -172,7 +182,7 @@ class Actors:
                     continue
                 rec = self.add(name, [acronym], start=s.start, end=s.end)
                 rec.decided.setdefault("name", f"{name} ({acronym}) → a name and its acronym")
-                if STATE_WORDS.search(name):
+                if is_state(name):
                     rec.kind = rec.kind or "state forces"
             for m in re.finditer(r"\b[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|the|and|for|al-[A-Z][\w-]*))*", s.text):
                 words = m.group(0).split()
@@ -191,18 +201,20 @@ class Actors:
                 name = " ".join(words)
                 rec = self.add(name, start=s.start, end=s.end)
                 rec.decided.setdefault("name", f"{name} → an organisation's name (ends in {words[-1]!r})")
-                if STATE_WORDS.search(name):
+                if is_state(name):
                     rec.kind = rec.kind or "state forces"
 
     def define_groups(self, sentences) -> None:
         """"Misratan brigades", "Kurdish fighters": a people's or a city's armed men, named by its adjective."""
         for s in sentences:
-            for m in re.finditer(r"\b(?P<adj>[A-Z][a-z]+(?:an|ian|ish|ese|i))\s+(?P<what>brigades|militias|forces|"
-                                 r"fighters|tribesmen|militiamen|battalions)\b", s.text):
+            for m in re.finditer(r"\b(?P<adj>[A-Z][a-z]+(?:an|ian|ish|ese|i))\s+(?:(?P<own>[A-Z][a-z]+)\s+)?"
+                                 r"(?P<what>brigades|militias|forces|"
+                                 r"fighters|tribesmen|militiamen|battalions|army|troops|police|soldiers)\b", s.text):
                 if self.lookup(m.group("adj")) or s.text[:m.start()].rstrip().endswith(("of", "Hundreds", "hundreds")):
                     continue
-                name = f"{m.group('adj')} {m.group('what')}"
-                rec = self.add(name, start=s.start, end=s.end, kind="political militia")
+                name = " ".join(w for w in (m.group("adj"), m.group("own"), m.group("what")) if w)
+                state = m.group("what") in ("army", "troops", "police", "soldiers")  # "the Iraqi army": a state's
+                rec = self.add(name, start=s.start, end=s.end, kind="state forces" if state else "political militia")
                 rec.decided.setdefault("name", f"{name} → an armed group named by its origin")
 
     def define_affiliates(self, sentences, country_of) -> None:

@@ -25,6 +25,7 @@ from tracker.drafting.names import slug, unique_key
 from tracker.drafting.places import PlaceMention, Places, country_of_name
 from tracker.drafting.sentences import Sentence, split_sentences
 from tracker.drafting.text import read_text, report_text
+from tracker.errors import TrackerError
 from tracker.model.dates import parse_fuzzy_date
 
 DRAFTED_BY = "tracker draft 1"
@@ -60,8 +61,9 @@ class DraftEvent:
     trigger: Trigger
     kind: str
     confidence: float
-    fatalities: int | None = None
+    fatalities: int | dict | None = None
     loser: str | None = None  # a capture: whose ground it was
+    place_explicit: bool = True  # the clause names the place (not the city in context)
 
 
 @dataclass
@@ -91,6 +93,7 @@ class Draft:
     claims: list[DraftClaim] = field(default_factory=list)
     relations: list[tuple[RelationFound, Sentence, float]] = field(default_factory=list)
     assessments: list[tuple[str, Hedge, Sentence, str | None]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the analyst should check first (a date after publication)
 
     # -- the report file ---------------------------------------------------------------
     def report(self) -> dict:
@@ -210,8 +213,11 @@ def draft_file(path: str | Path, published: str | None = None, title: str | None
                known_actors=(), known_places=()) -> Draft:
     """Draft the report in a file (plain text or HTML)."""
     text = read_text(path)
-    draft = draft_text(text, published=published, title=title, publisher=publisher, url=url, grading=grading,
-                       known_actors=known_actors, known_places=known_places)
+    try:
+        draft = draft_text(text, published=published, title=title, publisher=publisher, url=url, grading=grading,
+                           known_actors=known_actors, known_places=known_places)
+    except TrackerError as exc:
+        raise TrackerError(f"{path}: {exc}") from None
     draft.source["drafted_from"] = {"file": Path(path).name, "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
                                     "drafted_by": DRAFTED_BY}
     return draft
@@ -226,12 +232,16 @@ def draft_text(text: str, published: str | None = None, title: str | None = None
     pub = parse_fuzzy_date(published) if published else None
     source = _clean({"id": slug(f"{publisher or 'report'} {title}")[:120], "title": title, "publisher": publisher,
                      "url": url, "published": published, "language": "en", "grading": grading,
-                     "notes": "Drafted by tracker draft from the text; every record is pending review."})
+                     "notes": "Drafted by tracker draft from the text; each record's review field says whether "
+                              "an analyst has reviewed it."})
     first = 0
     if rt.title:
         first = text.find(rt.title) + len(rt.title)
-    if rt.publisher:
-        first = text.find(rt.publisher + ":", first) + len(rt.publisher) + 1
+    if rt.publisher:  # drafting starts after the publisher's line ("Business Insider:", "Publisher: Al Jazeera")
+        at = text.find(rt.publisher, first)
+        if at >= 0:
+            line_end = text.find("\n", at)
+            first = line_end if line_end >= 0 else at + len(rt.publisher)
     sentences = split_sentences(text, first, rt.body_end)
     actors, places = Actors(list(known_actors)), Places(list(known_places))
     draft = Draft(text, source, actors, places)
@@ -306,6 +316,7 @@ def draft_text(text: str, published: str | None = None, title: str | None = None
                                     f.sentence, 0.75 if hedge is None else 0.6))
         _events_of(f, draft)
     _control_of(finds, draft)
+    draft.warnings = list(dict.fromkeys(dates.warnings))
     for f in finds:
         used = {e.trigger.start for e in draft.events if e.sentence is f.sentence}
         for h in f.hedges:
@@ -320,6 +331,11 @@ def draft_text(text: str, published: str | None = None, title: str | None = None
             statement = " ".join(f.sentence.text.split())
             draft.assessments.append((statement, h, f.sentence, doers[0] if doers else subject.key if subject else None))
             break
+    found = draft.events or draft.claims or draft.relations or draft.assessments or any(
+        not a.known for a in actors.records.values()) or any(not p.known for p in places.records.values())
+    if not found:
+        raise TrackerError("nothing to draft: no actor, place, event or control claim found (tracker draft reads "
+                           "English prose)")
     return draft
 
 
@@ -457,7 +473,7 @@ def _sides(f: SentenceFinds, t: Trigger, draft: Draft) -> tuple[str | None, str 
         if other:
             two = other
             why.append(f"actor2: the other side named in the sentence, {other}")
-    if one is None and t.kind in ("battle", "explosion"):
+    if one is None and t.kind == "battle":  # "Clashes erupted": the sides last in conflict (a bomb's maker is not)
         pair = _last_pair(draft)
         if pair:
             one, two = pair
@@ -506,13 +522,23 @@ def _events_of(f: SentenceFinds, draft: Draft) -> None:
         type_, sub_type = t.type, t.sub_type
         if t.kind in TERRITORY and one and draft.actors.records[one].kind == "state forces":
             sub_type = "Government regains territory"
-        fatalities = None
+        clause = _clause(f, t.start)
+        if t.kind == "attack" and re.match(r"kill", t.words, re.IGNORECASE) and any(
+                o is not t and o.kind in ("explosion", "battle") and clause[0] <= o.start < clause[1] for o in f.triggers):
+            continue  # "a car bomb killed 7 soldiers": the toll of the bombing, not an event of its own
+        fatalities: dict | int | None
+        fatalities, toll_words = _toll(draft.text[clause[0]:clause[1]])
+        if toll_words:
+            why.append(f"fatalities: {toll_words!r} → {fatalities}")
         if t.kind == "attack":
             target = draft.actors.records[two] if two else None
-            if target is not None and target.kind not in ("civilians", "protesters"):
+            victims = draft.text[t.end:t.end + 40]
+            armed = re.search(r"^\s*(?:\w+\s+){0,3}?(?:soldiers|troops|fighters|militants|members|policemen|officers|"
+                              r"guards|gunmen)\b", victims)
+            if (target is not None and target.kind not in ("civilians", "protesters")) or armed:
                 type_, sub_type = BATTLES, "Armed clash"  # an armed group's member killed: a battle, as ACLED codes it
-                why.append(f"{t.words!r} of a member of an armed group → {BATTLES}/Armed clash")
-            if re.match(r"assassinat|kill|execut", t.words, re.IGNORECASE):
+                why.append(f"{t.words!r} of armed men → {BATTLES}/Armed clash")
+            if fatalities is None and re.match(r"assassinat|kill|execut", t.words, re.IGNORECASE):
                 fatalities = 1 if re.search(r"\b(?:leader|commander|chief|head|official)\b",
                                             f.sentence.text[t.end - f.sentence.start:]) else None
         roles: list[tuple[str, str]] = []
@@ -529,7 +555,6 @@ def _events_of(f: SentenceFinds, draft: Draft) -> None:
         if hedge:
             decided["certainty"] = f"{hedge.words} → {hedge.certainty}"
         confidence = 0.9 - 0.15 * (mention is None) - 0.1 * ("no place" in place_words) - 0.1 * (not f.actors)
-        clause = _clause(f, t.start)
         description = " ".join(draft.text[clause[0]:clause[1]].strip(" ,;").split())
         items = [description]
         if t.kind == "announce":
@@ -547,7 +572,31 @@ def _events_of(f: SentenceFinds, draft: Draft) -> None:
                 desc = description if t.kind != "announce" else f"{_name(draft, one)} announces {item}"
                 draft.events.append(DraftEvent(key, day, type_, sub_type, place, roles, certainty, desc,
                                                f.sentence, d, t, t.kind, max(0.3, confidence), fatalities,
-                                               loser=two if t.kind in TERRITORY else None))
+                                               loser=two if t.kind in TERRITORY else None,
+                                               place_explicit=not place_words.startswith("no place")))
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "dozens of": 24, "hundreds of": 200}
+_N = r"(?P<n>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+dozen)"
+_TOLL = (re.compile(rf"\b(?:kill(?:ed|ing)|leav(?:ing|es)|left)\s+(?P<least>at\s+least\s+|some\s+|about\s+|around\s+)?"
+                    rf"{_N}\b(?!\s*(?:%|percent|km|kilomet))", re.IGNORECASE),
+         re.compile(rf"\b(?P<least>at\s+least\s+)?{_N}\s+(?:\w+\s+){{0,2}}?(?:people|civilians|soldiers|fighters|"
+                    r"militants|members|troops|policemen|children)\s+(?:were\s+|had\s+been\s+|have\s+been\s+)?"
+                    r"(?:killed|dead|died)", re.IGNORECASE))
+
+
+def _toll(text: str) -> tuple[dict | None, str]:
+    """The fatalities a clause gives ("killing at least 12 fighters": low 12, best 12), with the words."""
+    for pattern in _TOLL:
+        m = pattern.search(text)
+        if m:
+            raw = " ".join(m.group("n").lower().split()).replace(",", "")
+            n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+            if n is None:
+                continue
+            return {"low": n, "best": n}, m.group(0)
+    return None, ""
 
 
 def _name(draft: Draft, key: str | None) -> str:
@@ -575,8 +624,8 @@ def _control_of(finds: list[SentenceFinds], draft: Draft) -> None:
     places = draft.places
     # captures: the captor holds from the day; the loser held until it
     for e in draft.events:
-        if e.kind not in TERRITORY or not e.place or not e.actors:
-            continue
+        if e.kind not in TERRITORY or not e.place or not e.actors or not e.place_explicit:
+            continue  # ground changes hands only where the text says where
         captor = e.actors[0][0]
         start = window(e.date)[1].isoformat() if "/" in e.date else e.date
         decided = {"holder": f"{e.trigger.words!r} by {captor}", "from": f"{e.decided.get('date')}"}

@@ -42,6 +42,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("month_day", rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*(?:,\s*)?{_YEAR})"),
     ("day_month", rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})\b"),
     ("month_year", rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b"),
+    ("month_only", rf"\b(?:in|during|since|by|until|through|throughout|early|late)\s+(?P<m>{_MONTH})\b(?!\s*\d)"),
     ("season", r"\b(?:through(?:out)?|during|in|over)?\s*the\s+(?P<s>spring|summer|autumn|fall|winter)"
                rf"(?:\s+of\s+(?P<y>{_YEAR}))?\b"),
     ("year", rf"\b(?:in|since|by|during|until|throughout)\s+(?P<y>{_YEAR})\b"),
@@ -78,11 +79,21 @@ class DateContext:
     published: dt.date | None = None
     last: dt.date | None = None
     mentions: list[DateMention] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def year_for(self, month: int, day: int = 1) -> int:
-        base = self.last or self.published or dt.date.today()
+        """The year of a date the text gives without one: the last full date's, else the publication's (the
+        year before when that would put it after the publication). A date after the publication is said."""
+        if self.last is not None:
+            year = self.last.year
+            when = dt.date(year, month, min(day, 28))
+            if self.published is not None and when > self.published:
+                self.warnings.append(f"{when.isoformat()[:7]}-{day:02d} (year from the text's last full date, "
+                                     f"{self.last}) falls after the publication date {self.published}")
+            return year
+        base = self.published or dt.date.today()
         year = base.year
-        if self.published is not None and dt.date(year, month, min(day, 28)) > self.published:
+        if dt.date(year, month, min(day, 28)) > base:
             year -= 1
         return year
 
@@ -186,6 +197,10 @@ def _resolve(kind: str, m: re.Match, words: str, start: int, end: int, context: 
     if kind == "month_year":
         assert year is not None
         return DateMention(start, end, words, "month", f"{year}-{_month(m):02d}", full=True)
+    if kind == "month_only":
+        month = _month(m)
+        y = context.year_for(month, 1)
+        return DateMention(start, end, words, "month", f"{y}-{month:02d}")
     if kind == "season":
         first_month, last_month = SEASONS[g["s"].lower()]
         y = year or context.year_for(first_month)

@@ -25,7 +25,7 @@ HEDGES: tuple[tuple[str, str], ...] = (
     ("reported", r"reportedly|according\s+to\s+(?:reports|local\s+sources|activists|witnesses|residents)"),
     ("confirmed", r"(?:has|have|was|were)\s+confirmed|officially\s+confirmed|independently\s+verified"),
 )
-_CLAUSE_END = re.compile(r",\s+(?:and|but|while|whereas|who|which)\s+|;\s*|\s+[–—]\s+|\s+but\s+")
+_CLAUSE_END = re.compile(r",\s+(?:and|but|while|whereas|who|which|where)\s+|;\s*|\s+[–—]\s+|\s+but\s+")
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ class Hedge:
     end: int
     words: str
     certainty: str
-    scope_end: int  # where its clause ends: it qualifies what lies between end and scope_end
+    scope_end: int  # where its clause ends
+    scope_start: int = 0  # where its clause starts: it qualifies what its clause says, before or after it
 
 
 @cache
@@ -50,6 +51,7 @@ def clause_ends(text: str) -> list[int]:
 def find_hedges(text: str, offset: int) -> list[Hedge]:
     """The hedges of one sentence (``offset``: where it starts in the whole text)."""
     ends = clause_ends(text)
+    starts = [0] + [m.end() for m in _CLAUSE_END.finditer(text)]
     taken: list[tuple[int, int]] = []
     out = []
     for certainty, pattern in _compiled():
@@ -59,14 +61,16 @@ def find_hedges(text: str, offset: int) -> list[Hedge]:
                 continue
             taken.append((a, b))
             scope = next(e for e in ends if e >= b)
-            out.append(Hedge(offset + a, offset + b, m.group(0), certainty, offset + scope))
+            begin = max(x for x in starts if x <= a)
+            out.append(Hedge(offset + a, offset + b, m.group(0), certainty, offset + scope, offset + begin))
     return sorted(out, key=lambda h: h.start)
 
 
 def certainty_at(hedges: list[Hedge], position: int) -> Hedge | None:
-    """The hedge that qualifies the word at ``position`` (the nearest before it in its clause), if any."""
-    best = None
-    for h in hedges:
-        if h.end <= position <= h.scope_end:
-            best = h
-    return best
+    """The hedge that qualifies the word at ``position``: one in its clause ("A suicide car bomb allegedly
+    killed ..." hedges the bomb too), the nearest before it first."""
+    before = [h for h in hedges if h.end <= position <= h.scope_end]
+    if before:
+        return before[-1]
+    after = [h for h in hedges if h.scope_start <= position < h.start]
+    return after[0] if after else None

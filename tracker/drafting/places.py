@@ -191,7 +191,9 @@ class Places:
                         rec.decided.setdefault("name", f"{name} → the country {canonical} ({code})")
                         break
                     city = _cities().get(normalize_name(name)) if n == len(words) else None
-                    if city and city.country in theatre:
+                    before = s.text[:m.start() + lead].split()
+                    named_as_place = bool(before) and before[-1].lower() in PREPOSITIONS
+                    if city and (city.country in theatre or named_as_place):  # "captured Mosul": a place anywhere
                         country = next((r.key for r in self.records.values() if r.kind == "country"
                                         and r.country == city.country), None)
                         rec = self._add(PlaceRecord("", name, "city", parent=country, country=city.country,
@@ -221,8 +223,8 @@ class Places:
             pattern = re.compile(rf"(?<![\w-])(?:(?P<dir>{DIRECTIONS})\s+)?(?P<name>{body})(?:{POSSESSIVE})?(?![\w-])")
         # the district of X / X district
         for m in re.finditer(r"\b(?:the\s+)?(?:[a-z]+\s+)?(?:district|neighbou?rhood|quarter)\s+of\s+"
-                             r"(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})|"
-                             r"\b(?:the\s+)?(?P<name2>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s+"
+                             r"(?P<name>(?:[aeAE]l-)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})|"
+                             r"\b(?:the\s+)?(?P<name2>(?:[aeAE]l-)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s+"
                              r"(?:district|neighbou?rhood|quarter)\b", text):
             name = m.group("name") or m.group("name2")
             a = offset + m.start()

@@ -31,8 +31,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     offset = start
     for block in text[start:end].split("\n\n"):
         if block.strip():
-            for span in _segmenter().segment(block):
-                s = block[span.start:span.end]
+            # a hard-wrapped line is not a sentence's end: one newline reads as a space (offsets unchanged)
+            flat = block.replace("\n", " ")
+            for span in _segmenter().segment(flat):
+                s = flat[span.start:span.end]
                 stripped = s.rstrip()
                 lead = len(s) - len(s.lstrip())
                 if stripped.strip():

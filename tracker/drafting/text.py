@@ -22,7 +22,7 @@ from tracker.errors import TrackerError
 _BODY_END = re.compile(r"^[ \t]*(?:\.\.\.|…|\[\.\.\.\]|Comments|Popular posts from this blog|Share this:?|"
                        r"Related (?:posts|articles):?|Leave a (?:comment|reply))[ \t]*$", re.MULTILINE)
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"}
-_SKIP_TAGS = {"script", "style", "head", "noscript", "nav", "footer"}
+_SKIP_TAGS = {"script", "style", "head", "noscript", "nav", "footer", "aside", "form", "header"}
 
 
 @dataclass(frozen=True)
@@ -39,26 +39,44 @@ class ReportText:
         return self.text[:self.body_end]
 
 
+_SKIP_ATTRS = re.compile(r"comment|sidebar|related|share|social|newsletter|advert|footer|nav|menu|cookie", re.I)
+_VOID = {"br", "img", "hr", "meta", "link", "input", "source", "wbr", "area", "base", "col", "embed", "param", "track"}
+
+
 class _Stripper(HTMLParser):
+    """The page's text, without scripts, navigation, footers, sidebars and reader comments."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skipping = 0
+        self.skip_tag: str | None = None  # the element being skipped, and how deep inside it we are
+        self.skip_depth = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in _SKIP_TAGS:
-            self.skipping += 1
+        if self.skip_tag is not None:
+            if tag == self.skip_tag:
+                self.skip_depth += 1
+            return
+        marks = " ".join(v or "" for k, v in attrs if k in ("id", "class", "role"))
+        if tag not in _VOID and (tag in _SKIP_TAGS or (marks and _SKIP_ATTRS.search(marks))):
+            self.skip_tag, self.skip_depth = tag, 1
+            if tag == "footer" or (marks and re.search(r"comment", marks, re.I)):
+                self.parts.append("\n\n...\n\n")  # the article ends here: what follows is the page's, or readers'
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n\n" if tag != "br" else "\n")
 
     def handle_endtag(self, tag):
-        if tag in _SKIP_TAGS:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in _BLOCK_TAGS:
+        if self.skip_tag is not None:
+            if tag == self.skip_tag:
+                self.skip_depth -= 1
+                if self.skip_depth == 0:
+                    self.skip_tag = None
+            return
+        if tag in _BLOCK_TAGS:
             self.parts.append("\n\n")
 
     def handle_data(self, data):
-        if not self.skipping:
+        if self.skip_tag is None:
             self.parts.append(data)
 
 
@@ -99,6 +117,9 @@ def report_text(text: str) -> ReportText:
     if first and not first.endswith((".", "!", "?", ":")) and len(first) <= 200:
         title = first
         rest = [line.strip() for line in lines[1:4] if line.strip()]
-        if rest and re.fullmatch(r"[A-Z][\w&.' -]{1,60}:", rest[0]):
+        named = re.fullmatch(r"(?:Publisher|Source|Published by):\s*(.{2,80})", rest[0]) if rest else None
+        if named:
+            publisher = named.group(1).strip()
+        elif rest and re.fullmatch(r"[A-Z][\w&.' -]{1,60}:", rest[0]):
             publisher = rest[0].rstrip(":")
     return ReportText(text, body_end, title, publisher)
