@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from tracker.drafting.names import first_wins
+
 PHRASES: tuple[tuple[str, str], ...] = (
     ("full", r"(?:announc|declar)(?:ed|es|ing)\s+(?:[\w,]+\s+){0,6}?(?:that\s+)?(?:they|it|he|she|its\s+forces|their\s+forces)\s+"
              r"(?:had|have|has)\s+(?:taken|seized|gained|secured|established)\s+(?:full|complete|total)\s+control\s+of|"
@@ -53,13 +55,5 @@ def _compiled() -> tuple[tuple[str, re.Pattern], ...]:
 
 
 def find_control(text: str, offset: int) -> list[ControlPhrase]:
-    taken: list[tuple[int, int]] = []
-    out = []
-    for kind, pattern in _compiled():
-        for m in pattern.finditer(text):
-            a, b = m.span()
-            if any(a < y and x < b for x, y in taken):
-                continue
-            taken.append((a, b))
-            out.append(ControlPhrase(offset + a, offset + b, m.group(0).strip(), kind))
-    return sorted(out, key=lambda p: p.start)
+    return [ControlPhrase(offset + m.start(), offset + m.end(), m.group(0).strip(), kind)
+            for kind, m in first_wins(text, _compiled())]

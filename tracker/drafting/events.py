@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from tracker.drafting.names import first_wins
+
 BATTLES, EXPLOSIONS, VAC, PROTESTS, RIOTS, STRATEGIC = (
     "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
     "Strategic developments")
@@ -65,13 +67,6 @@ def _compiled() -> tuple[tuple[str, re.Pattern, str, str], ...]:
 
 def find_triggers(text: str, offset: int) -> list[Trigger]:
     """The event words of one sentence, in order."""
-    taken: list[tuple[int, int]] = []
-    out = []
-    for kind, pattern, type_, sub_type in _compiled():
-        for m in pattern.finditer(text):
-            a, b = m.span()
-            if b == a or any(a < y and x < b for x, y in taken):
-                continue
-            taken.append((a, b))
-            out.append(Trigger(offset + a, offset + b, m.group(0).strip(), kind, type_, sub_type))
-    return sorted(out, key=lambda t: t.start)
+    entries = (((kind, type_, sub_type), pattern) for kind, pattern, type_, sub_type in _compiled())
+    return [Trigger(offset + m.start(), offset + m.end(), m.group(0).strip(), kind, type_, sub_type)
+            for (kind, type_, sub_type), m in first_wins(text, entries)]

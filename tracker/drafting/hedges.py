@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from tracker.drafting.names import first_wins
+
 # (certainty, pattern), strongest doubt first: the first that matches a stretch of text wins it.
 HEDGES: tuple[tuple[str, str], ...] = (
     ("rumoured", r"according\s+to\s+unconfirmed\s+(?:rumou?rs|reports)"),
@@ -52,18 +54,13 @@ def find_hedges(text: str, offset: int) -> list[Hedge]:
     """The hedges of one sentence (``offset``: where it starts in the whole text)."""
     ends = clause_ends(text)
     starts = [0] + [m.end() for m in _CLAUSE_END.finditer(text)]
-    taken: list[tuple[int, int]] = []
     out = []
-    for certainty, pattern in _compiled():
-        for m in pattern.finditer(text):
-            a, b = m.span()
-            if any(a < y and x < b for x, y in taken):
-                continue
-            taken.append((a, b))
-            scope = next(e for e in ends if e >= b)
-            begin = max(x for x in starts if x <= a)
-            out.append(Hedge(offset + a, offset + b, m.group(0), certainty, offset + scope, offset + begin))
-    return sorted(out, key=lambda h: h.start)
+    for certainty, m in first_wins(text, _compiled()):
+        a, b = m.span()
+        scope = next(e for e in ends if e >= b)
+        begin = max(x for x in starts if x <= a)
+        out.append(Hedge(offset + a, offset + b, m.group(0), certainty, offset + scope, offset + begin))
+    return out
 
 
 def certainty_at(hedges: list[Hedge], position: int) -> Hedge | None:

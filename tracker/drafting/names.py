@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 POSSESSIVE = r"(?:’s|'s|’|')"
 
@@ -33,3 +36,18 @@ def names_pattern(names: Iterable[str], ignore_case: bool = False) -> re.Pattern
         return None
     body = "|".join(re.escape(n).replace(r"\ ", r"\s+").replace("'", "['’]").replace("’", "['’]") for n in unique)
     return re.compile(rf"(?<![\w-])(?P<name>{body})(?P<pos>{POSSESSIVE})?(?![\w-])", re.IGNORECASE if ignore_case else 0)
+
+
+def first_wins(text: str, patterns: Iterable[tuple[T, re.Pattern]]) -> list[tuple[T, re.Match]]:
+    """Every match of the patterns in ``text``, in the patterns' order of preference: a stretch of text
+    goes to the first pattern that matches it (the most specific words are listed first); in text order."""
+    taken: list[tuple[int, int]] = []
+    out: list[tuple[T, re.Match]] = []
+    for tag, pattern in patterns:
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            if b == a or any(a < y and x < b for x, y in taken):
+                continue
+            taken.append((a, b))
+            out.append((tag, m))
+    return sorted(out, key=lambda found: found[1].start())
