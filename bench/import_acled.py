@@ -368,7 +368,7 @@ def main() -> None:
     if shared:
         # The floor reads data/acled_1m.csv whatever its size: one directory per size.
         data_dir = work / f"tracker-bench-shared-{args.rows}"
-        data_dir.mkdir(exist_ok=True)
+        data_dir.mkdir(parents=True, exist_ok=True)
         csv_path = data_dir / "acled_1m.csv"
         if not csv_path.exists():
             print(f"generating {args.rows:,} rows into {csv_path} (../shared/bench/gen_acled.py) ...", file=sys.stderr)

@@ -53,6 +53,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.control.transfers import transfer_kind
 from tracker.errors import BadRecord, ConflictingOption, MissingSetting
+from tracker.ingest.attributes import Facts, pack
 from tracker.ingest.bulk import JSON, BulkWriter, delete_events, indexes_after_the_rows, search_index_by_batch
 from tracker.ingest.datafiles import SUSPECT, FileInfo, ReadPosition, inspect_file, read_records, repair_text
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError
@@ -923,9 +924,9 @@ class _Importer:
 
     # -- writing -------------------------------------------------------------------------------------
     def _record(self, row: DatasetRow, digest: str, stamp: int, deleted: int | None) -> tuple:
+        packed = pack(self.scheme, row.attributes, Facts(stamp, row.recorded_date, row.latitude, row.longitude))
         return (digest, stamp, self.write.day(row.recorded_date) if row.recorded_date else None, deleted,
-                row.country, row.cited, JSON.encode(row.attributes) if row.attributes else None,
-                self.write.moment(self.now))
+                row.country, row.cited, packed, self.write.moment(self.now))
 
     def _insert(self, fresh: list, resolved: dict[int, tuple]) -> None:
         w = self.write

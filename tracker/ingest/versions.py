@@ -18,7 +18,6 @@ records alone, so the same files imported in any order make the same store:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from tracker.control.transfers import transfer_kind
+from tracker.ingest.attributes import Facts, unpack
 from tracker.model.dates import FuzzyDate
 from tracker.model.entities import Actor, DatasetRecord, Event, EventActor, Location
 
@@ -145,7 +145,8 @@ def snapshot_versions(conn: Connection, event_ids: list[int], places=None) -> di
                     path(row.location_id), row.location_id, (row.latitude, row.longitude, row.coord_precision), [], [],
                     row.fatalities_low, row.fatalities_best,
                     row.fatalities_high, row.description, row.cited, row.country,
-                    json.loads(row.attributes) if row.attributes else {}, row.stamp, row.content_hash),
+                    unpack(row.attributes, Facts(row.stamp, recorded, row.latitude, row.longitude)), row.stamp,
+                    row.content_hash),
             }
         people = conn.execute(
             select(EventActor.event_id, EventActor.role, EventActor.actor_id, Actor.name)

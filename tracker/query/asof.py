@@ -41,6 +41,7 @@ from sqlalchemy import Column, MetaData, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import TrackerError
+from tracker.ingest.attributes import Facts, pack
 from tracker.model.dates import BadDate, parse_fuzzy_date
 from tracker.model.entities import (
     ActorRelation,
@@ -204,11 +205,12 @@ class _Builder:
                 "certainty": c.get("certainty") or "reported", "description": c.get("description"), "quote": None})
             for position, (role, actor_id) in enumerate(c.get("actor_ids") or []):
                 people.append({"event_id": eid, "actor_id": actor_id, "role": role, "position": position})
-            attributes = c.get("attributes")
+            recorded = dt.date.fromisoformat(str(row.recorded_date)[:10]) if row.recorded_date else None
             records.append({"event_id": eid, "content_hash": row.content_hash or "", "stamp": row.stamp,
-                            "recorded_date": dt.date.fromisoformat(str(row.recorded_date)[:10]) if row.recorded_date else None,
-                            "deleted_stamp": None, "country": row.country, "cited": c.get("cited"),
-                            "attributes": json.dumps(attributes, ensure_ascii=False) if attributes else None,
+                            "recorded_date": recorded, "deleted_stamp": None, "country": row.country,
+                            "cited": c.get("cited"),
+                            "attributes": pack(row.external_scheme, c.get("attributes"),
+                                               Facts(row.stamp, recorded, c.get("latitude"), c.get("longitude"))),
                             "recorded_at": row.stood_from or moment})
             links.append({"event_id": eid, "source_id": row.source_id})
             if c.get("location_id") is not None:
