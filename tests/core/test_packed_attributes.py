@@ -57,10 +57,14 @@ def test_every_stored_row_reads_back_as_the_file_wrote_it(sqlite_url, scheme, pa
     with store.engine.connect() as conn:
         ids = dict(conn.exec_driver_sql("SELECT external_id, id FROM events").all())
         stored = snapshot_versions(conn, list(ids.values()))
-        packed = [t for (t,) in conn.exec_driver_sql("SELECT attributes FROM dataset_records")]
+        texts, facts = {}, {}
+        for eid, text, stamp, recorded, lat, lon in conn.exec_driver_sql(
+                "SELECT r.event_id, r.attributes, r.stamp, r.recorded_date, e.latitude, e.longitude "
+                "FROM dataset_records r JOIN events e ON e.id = r.event_id"):
+            texts[eid], facts[eid] = text, Facts(stamp, recorded, lat, lon)
     store.close()
     assert len(ids) == result.inserted > 0
-    assert all(t.startswith(f'["{scheme}1"') for t in packed)
+    assert all(t.startswith(f'["{scheme}1"') for t in texts.values())
     id_column = "event_id_cnty" if scheme == "acled" else "id"
     with open(path, encoding="utf-8", errors="replace", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -72,6 +76,7 @@ def test_every_stored_row_reads_back_as_the_file_wrote_it(sqlite_url, scheme, pa
             unnamed += 1  # the import names such a row by its content
             continue
         attributes = stored[ids[ext]]["content"]["attributes"]
+        assert texts[ids[ext]] == pack(scheme, attributes, facts[ids[ext]])  # the importer's Packer is pack()
         for key in ("year", "region", "source_scale", "inter1", "interaction", "timestamp", "conflict_name",
                     "where_prec", "active_year"):
             if key in attributes or cells.get(key):
@@ -111,3 +116,15 @@ def test_0011_packs_what_0010_stored_and_the_downgrade_restores_it(empty_db_url)
     db.upgrade(engine)
     assert stored()[0] == '["acled1",0,2,1,4,8,38,1,888,10,0,0,2,2,null,0,{"extra":"x"}]'
     engine.dispose()
+
+
+def test_the_packer_of_an_import_writes_what_pack_writes():
+    from tracker.ingest.attributes import Packer
+
+    packer = Packer("acled")
+    rows = [ROW, dict(ROW, latitude="18.90"), dict(ROW, region='50% "x"'), dict(ROW, timestamp="7"),
+            {"year": "2019"}, {"extra": "x"}, dict(ROW, tags=["not", "text"]), ROW]
+    for row in rows:
+        assert packer(row, FACTS) == pack("acled", row, FACTS)
+        assert unpack(packer(row, FACTS), FACTS) == row
+    assert Packer("other")({"a": "1"}, FACTS) == '{"a":"1"}' and packer({}, FACTS) is None
