@@ -24,6 +24,12 @@ done
     echo ',"changes":'; "$tracker" --db "$db" changes --from 2015-01-01 --to 2021-01-01 --format json
     echo ',"summary":'; "$tracker" --db "$db" summary --by country --format json
     echo ',"search":'; "$tracker" --db "$db" events --search "armed clash" --format json
+    echo ',"history":['   # versions with their dataset attributes: an ACLED event of each layout, a UCDP one
+    sep=""
+    for id in '#1' '#2000' '#5000' '#9000' '#15000' '#25000' '#35000'; do
+        echo "$sep"; "$tracker" --db "$db" event-history "$id" --format json; sep=","
+    done
+    echo ']'
     echo '}'
 } > "$out"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print({k: len(v) for k, v in d.items()})" "$out"

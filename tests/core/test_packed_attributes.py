@@ -128,3 +128,11 @@ def test_the_packer_of_an_import_writes_what_pack_writes():
         assert packer(row, FACTS) == pack("acled", row, FACTS)
         assert unpack(packer(row, FACTS), FACTS) == row
     assert Packer("other")({"a": "1"}, FACTS) == '{"a":"1"}' and packer({}, FACTS) is None
+
+
+def test_the_packer_takes_values_that_are_not_text():
+    from tracker.ingest.attributes import Packer
+
+    packer = Packer("acled")
+    for row in ({"region": 5}, {"region": 5, "iso": "887"}, {"region": ["x"]}, {"year": 2019, "iso": "1"}):
+        assert packer(row, FACTS) == pack("acled", row, FACTS) and unpack(packer(row, FACTS), FACTS) == row

@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tracker.control.mentions import SENTENCE_BREAK, Mentions, Participant, agent_after, subject_of
+from tracker.control.mentions import SENTENCE_BREAK, Participant, agent_after, mentions_of, subject_of
 from tracker.text import lexicon
 
 # Phrases whose participant inside is acted on, not acting: "drove RENAMO gunmen out".
@@ -96,7 +96,7 @@ def read_ground(text: str | None, participants: list[Participant], gainer_side: 
     if not text or gainer_side is None:
         return reading
     loser_side = 3 - gainer_side
-    finder = Mentions(participants, place_names)
+    finder = mentions_of(participants, place_names)
     flat = " ".join(text.split())
     deciding_sentences: set[int] = set()
     for offset, sentence in _sentences(flat):

@@ -163,6 +163,23 @@ class Mentions:
         return found
 
 
+_FINDERS: dict[tuple, Mentions] = {}
+
+
+def mentions_of(participants: list[Participant], place_names: Iterable[str] = ()) -> Mentions:
+    """The :class:`Mentions` of these participants and places, made once for each combination: an
+    event's notes are read twice (who gained, whether it lasted), and the same sides meet in many
+    events."""
+    places = tuple(place_names)
+    key = (tuple((p.side, p.name, p.kind, tuple(p.names), tuple(p.relatives)) for p in participants), places)
+    finder = _FINDERS.get(key)
+    if finder is None:
+        if len(_FINDERS) >= 4096:
+            _FINDERS.clear()
+        finder = _FINDERS[key] = Mentions(participants, places)
+    return finder
+
+
 _OBJECT_MARK = re.compile(
     r"\b(?:against|from|with|on|of|at|between|to)\s+(?:the\s+|al\s+|an\s+|a\s+)?$", re.IGNORECASE
 )

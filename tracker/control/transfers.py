@@ -36,11 +36,11 @@ from functools import lru_cache
 from tracker.control.mentions import (
     SENTENCE_BREAK,
     STATE_KINDS,
-    Mentions,
     Participant,
     agent_after,
     clause_start,
     lead,
+    mentions_of,
     subject_of,
 )
 from tracker.names.normalize import normalize_name
@@ -184,7 +184,7 @@ def read_notes(text: str | None, participants: list[Participant], place_names: I
     reading = NotesReading()
     if not text:
         return reading
-    finder = Mentions(participants, place_names)
+    finder = mentions_of(participants, place_names)
     place_names = list(place_names)
     for sentence in SENTENCE_BREAK.split(" ".join(text.split())):
         mentions = finder.find(sentence)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
@@ -162,6 +163,10 @@ def unpack(text: str | None, facts: Facts) -> dict:
 _SLOTS = tuple(f"\x00{i}\x00" for i in range(len(_DERIVE)))  # no value a row holds: where a derived one goes
 
 
+def _interned(value):
+    return sys.intern(value) if type(value) is str else value
+
+
 class Packer:
     """:func:`pack` for the rows of one import, the same text at a third of the cost.
 
@@ -170,7 +175,7 @@ class Packer:
     each value the record may give (year, timestamp, coordinates), which differ on every row.
     """
 
-    LIMIT = 50_000  # templates kept; a file with more combinations starts again
+    LIMIT = 20_000  # templates kept; a file with more combinations starts again
 
     def __init__(self, scheme: str | None):
         self.scheme = scheme
@@ -184,10 +189,10 @@ class Packer:
         keys = tuple(attributes)
         plan = self.plans.get(keys)
         if plan is None:
-            plan = self.plans[keys] = self._plan(keys)
-            if len(self.plans) > self.LIMIT:
+            if len(self.plans) >= self.LIMIT:
                 self.plans.clear()
-        fixed, derivable = plan
+            plan = self.plans[keys] = self._plan(keys)
+        keys, fixed, derivable = plan  # the plan's own tuple of keys: one object, however many templates
         values = tuple(attributes.values())
         parts = []
         for j, derive in derivable:
@@ -209,14 +214,17 @@ class Packer:
                 template = template.replace(_ENCODE(_SLOTS[n]), "%s")
             if len(self.templates) >= self.LIMIT:
                 self.templates.clear()
-            self.templates[sig] = template
+            # Kept with interned values: a template holds no row's own strings.
+            picked = sig[1]
+            self.templates[(keys, tuple(map(_interned, picked)) if isinstance(picked, tuple)
+                            else _interned(picked))] = template
         return template % tuple(parts)
 
     def _plan(self, keys: tuple) -> tuple:
-        """(the values that pick a template, the derivable keys in the layout's order)."""
+        """(the keys, the values that pick a template, the derivable keys in the layout's order)."""
         assert self.layout is not None
         positions = _POSITIONS[self.layout]
         derivable = sorted(((j, _DERIVE[k]) for j, k in enumerate(keys) if k in _DERIVE and k in positions),
                            key=lambda x: positions[keys[x[0]]][0])
         rest = [j for j in range(len(keys)) if j not in {d for d, _ in derivable}]
-        return (itemgetter(*rest) if rest else (lambda values: ())), derivable
+        return keys, (itemgetter(*rest) if rest else (lambda values: ())), derivable

@@ -212,13 +212,12 @@ class AcledDataset(Dataset):
         i_src, i_notes, i_stamp = col("source"), col("notes"), col("timestamp")
         dates: dict[tuple[str, str], tuple] = {}
 
-        # Places and coordinates repeat from row to row: each distinct combination is
-        # read once. (Bounded, so that memory does not grow with the file.)
-        geo_cols = [(n, i) for n, i in (("country", i_country), ("iso", i_iso), ("iso3", i_iso3), *admins,
-                                        ("location", i_loc), ("latitude", i_lat), ("longitude", i_lon),
-                                        ("geo_precision", i_geo)) if i is not None]
-        geo_names = [n for n, _ in geo_cols]
-        geo_key = itemgetter(*[i for _, i in geo_cols])
+        # Places repeat from row to row: each distinct place is read once (bounded, so that memory
+        # does not grow with the file). Coordinates differ on most rows and are read on each.
+        place_cols = [(n, i) for n, i in (("country", i_country), ("iso", i_iso), ("iso3", i_iso3), *admins,
+                                          ("location", i_loc)) if i is not None]
+        place_names = [n for n, _ in place_cols]
+        place_key = itemgetter(*[i for _, i in place_cols])
         wheres: dict[tuple, tuple] = {}
         kinds: dict[tuple[str, str], str | None] = {}
         types: dict[tuple, tuple] = {}
@@ -227,7 +226,7 @@ class AcledDataset(Dataset):
         codes: dict[tuple, str | None] = {}
 
         def where(key: tuple) -> tuple:
-            v = dict(zip(geo_names, key, strict=True))
+            v = dict(zip(place_names, key, strict=True))
             country = v["country"].strip()
             ckey = (country, v.get("iso", ""), v.get("iso3", ""))
             if ckey in codes:
@@ -249,12 +248,15 @@ class AcledDataset(Dataset):
                     raise RowError(step.level if step.level != SITE else "location", "longer than 300 characters")
             if path and not country:
                 raise RowError("country", "missing (the row names places but no country)")
-            lat_text, lon_text = v["latitude"].strip(), v["longitude"].strip()
+            return path, code, country or None
+
+        def point(f: list[str]) -> tuple:
+            lat_text, lon_text = f[i_lat].strip(), f[i_lon].strip()
             lat = lon = None
             if lat_text or lon_text:
                 lat = parse_coordinate(lat_text, "latitude", 90.0)
                 lon = parse_coordinate(lon_text, "longitude", 180.0)
-            geo = v.get("geo_precision", "").strip()
+            geo = f[i_geo].strip() if i_geo is not None else ""
             precision = GEO_PRECISION.get(geo)
             if geo and precision is None:
                 raise RowError("geo_precision", f"{geo!r} is not 1 (exact), 2 (near) or 3 (region)")
@@ -262,7 +264,7 @@ class AcledDataset(Dataset):
                 precision = None
             elif precision is None:
                 precision = "exact"
-            return path, code, country or None, lat, lon, precision
+            return lat, lon, precision
 
         def kind_of(code: str, column: str) -> str | None:
             if (code, column) in kinds:
@@ -320,14 +322,15 @@ class AcledDataset(Dataset):
                 if len(name) > 300:
                     raise RowError(column, "an actor name longer than 300 characters")
 
-            key = geo_key(f)
+            key = place_key(f)
             found = wheres.get(key)
             if found is None:
-                found = where(key)
+                found = where(key if isinstance(key, tuple) else (key,))
                 if len(wheres) >= 20000:
                     wheres.clear()
                 wheres[key] = found
-            path, code, country, lat, lon, coord_precision = found
+            path, code, country = found
+            lat, lon, coord_precision = point(f)
 
             fatalities = None
             if i_fat is not None and (text := f[i_fat]):
