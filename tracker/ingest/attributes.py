@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from functools import lru_cache
-from operator import itemgetter
 from typing import NamedTuple
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -104,6 +102,9 @@ _KEYS = {name: tuple(key for key, _ in keys) for name, keys in LAYOUTS.items()}
 _POSITIONS = {name: {key: (i, {v: n for n, v in enumerate(vocab, 1)}) for i, (key, vocab) in enumerate(keys)}
               for name, keys in LAYOUTS.items()}
 _VOCAB = {name: {key: vocab for key, vocab in keys} for name, keys in LAYOUTS.items()}
+# key -> (position, the numbers of its values, how the record gives it or None): one lookup a key.
+_TABLE = {name: {key: (i, numbers, _DERIVE.get(key)) for key, (i, numbers) in positions.items()}
+          for name, positions in _POSITIONS.items()}
 
 
 def pack(scheme: str | None, attributes: dict | None, facts: Facts) -> str | None:
@@ -113,17 +114,16 @@ def pack(scheme: str | None, attributes: dict | None, facts: Facts) -> str | Non
     layout = LAYOUT_OF.get(scheme or "")
     if layout is None:
         return _ENCODE(attributes)
-    positions = _POSITIONS[layout]
-    values: list = [None] * len(positions)
+    table = _TABLE[layout]
+    values: list = [None] * len(table)
     rest = {}
     last = -1
     for key, value in attributes.items():
-        place = positions.get(key)
-        if place is None or not isinstance(value, str):
+        entry = table.get(key)
+        if entry is None or type(value) is not str:
             rest[key] = value
             continue
-        i, numbers = place
-        derive = _DERIVE.get(key)
+        i, numbers, derive = entry
         if derive is not None and derive(facts) == value:
             values[i] = DERIVED
         else:
@@ -158,73 +158,3 @@ def unpack(text: str | None, facts: Facts) -> dict:
             out[key] = vocab[key][v - 1]
     out.update(rest)
     return out
-
-
-_SLOTS = tuple(f"\x00{i}\x00" for i in range(len(_DERIVE)))  # no value a row holds: where a derived one goes
-
-
-def _interned(value):
-    return sys.intern(value) if type(value) is str else value
-
-
-class Packer:
-    """:func:`pack` for the rows of one import, the same text at a third of the cost.
-
-    The rows of an export repeat their keys and most of their values (region, source scale, actor
-    classes): the text of each combination of those is made once, as a template with a slot for
-    each value the record may give (year, timestamp, coordinates), which differ on every row.
-    """
-
-    LIMIT = 20_000  # templates kept; a file with more combinations starts again
-
-    def __init__(self, scheme: str | None):
-        self.scheme = scheme
-        self.layout = LAYOUT_OF.get(scheme or "")
-        self.plans: dict[tuple, tuple] = {}
-        self.templates: dict[tuple, str] = {}
-
-    def __call__(self, attributes: dict | None, facts: Facts) -> str | None:
-        if not attributes or self.layout is None:
-            return pack(self.scheme, attributes, facts)
-        keys = tuple(attributes)
-        plan = self.plans.get(keys)
-        if plan is None:
-            if len(self.plans) >= self.LIMIT:
-                self.plans.clear()
-            plan = self.plans[keys] = self._plan(keys)
-        keys, fixed, derivable = plan  # the plan's own tuple of keys: one object, however many templates
-        values = tuple(attributes.values())
-        parts = []
-        for j, derive in derivable:
-            value = values[j]
-            if not isinstance(value, str):
-                return pack(self.scheme, attributes, facts)
-            parts.append("0" if derive(facts) == value else _ENCODE(value))
-        sig = (keys, fixed(values))
-        try:
-            template = self.templates.get(sig)
-        except TypeError:  # a value that is not text (unhashable)
-            return pack(self.scheme, attributes, facts)
-        if template is None:
-            slotted = dict(attributes)
-            for n, (j, _) in enumerate(derivable):
-                slotted[keys[j]] = _SLOTS[n]
-            template = (pack(self.scheme, slotted, facts) or "").replace("%", "%%")
-            for n in range(len(derivable)):
-                template = template.replace(_ENCODE(_SLOTS[n]), "%s")
-            if len(self.templates) >= self.LIMIT:
-                self.templates.clear()
-            # Kept with interned values: a template holds no row's own strings.
-            picked = sig[1]
-            self.templates[(keys, tuple(map(_interned, picked)) if isinstance(picked, tuple)
-                            else _interned(picked))] = template
-        return template % tuple(parts)
-
-    def _plan(self, keys: tuple) -> tuple:
-        """(the keys, the values that pick a template, the derivable keys in the layout's order)."""
-        assert self.layout is not None
-        positions = _POSITIONS[self.layout]
-        derivable = sorted(((j, _DERIVE[k]) for j, k in enumerate(keys) if k in _DERIVE and k in positions),
-                           key=lambda x: positions[keys[x[0]]][0])
-        rest = [j for j in range(len(keys)) if j not in {d for d, _ in derivable}]
-        return keys, (itemgetter(*rest) if rest else (lambda values: ())), derivable

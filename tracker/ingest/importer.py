@@ -53,7 +53,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.control.transfers import transfer_kind
 from tracker.errors import BadRecord, ConflictingOption, MissingSetting
-from tracker.ingest.attributes import Facts, Packer
+from tracker.ingest.attributes import Facts, pack
 from tracker.ingest.bulk import JSON, BulkWriter, delete_events, indexes_after_the_rows, search_index_by_batch
 from tracker.ingest.datafiles import SUSPECT, FileInfo, ReadPosition, inspect_file, read_records, repair_text
 from tracker.ingest.datasets.base import Binding, Dataset, DatasetRow, RowError
@@ -318,7 +318,6 @@ class _Importer:
         self.scheme = dataset.scheme
         self.now = (options.now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
         self.write = BulkWriter(conn)
-        self.pack = Packer(self.scheme)  # a row's other columns as dataset_records keeps them
         self.index_search: Callable[[int, int], None] | None = None  # SQLite: full-text index by batch
         self.seen = _Seen()
         self.seen_keys: set[str] = set()  # identities of this file that do not stand (no event id)
@@ -925,7 +924,7 @@ class _Importer:
 
     # -- writing -------------------------------------------------------------------------------------
     def _record(self, row: DatasetRow, digest: str, stamp: int, deleted: int | None) -> tuple:
-        packed = self.pack(row.attributes, Facts(stamp, row.recorded_date, row.latitude, row.longitude))
+        packed = pack(self.scheme, row.attributes, Facts(stamp, row.recorded_date, row.latitude, row.longitude))
         return (digest, stamp, self.write.day(row.recorded_date) if row.recorded_date else None, deleted,
                 row.country, row.cited, packed, self.write.moment(self.now))
 
