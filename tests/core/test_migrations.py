@@ -221,3 +221,42 @@ def _moment(value):
     if value is None or isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(str(value))
+
+
+def test_0012_keeps_every_participant_in_a_table_without_rowid(empty_db_url):
+    engine = db.make_engine(empty_db_url)
+    db.upgrade(engine, "0011")
+    with engine.begin() as conn:
+        sql = conn.exec_driver_sql
+        sql("INSERT INTO sources (id, key, kind, title, loaded_at) VALUES (1, 's', 'report', 'S', '2026-12-03 10:00:00')")
+        sql("INSERT INTO actors (id, name, kind) VALUES (1, 'ISIS', 'rebel group'), (2, 'MSC Derna', 'rebel group')")
+        for eid in (1, 2):
+            sql("INSERT INTO events (id, source_id, key, date_start, date_end, date_precision, event_type, certainty) "
+                f"VALUES ({eid}, 1, 'e{eid}', '2015-06-09', '2015-06-09', 'day', 'Battles', 'reported')")
+        sql("INSERT INTO event_actors (event_id, actor_id, role, position) VALUES "
+            "(1, 1, 'actor1', 0), (1, 2, 'actor2', 1), (2, 2, 'actor1', 0)")
+
+    def participants():
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT event_id, actor_id, role, position FROM event_actors "
+                                        "ORDER BY event_id, actor_id").all()
+
+    def without_rowid():
+        with engine.connect() as conn:
+            return "WITHOUT ROWID" in conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'event_actors'").scalar()
+
+    rows = [(1, 1, "actor1", 0), (1, 2, "actor2", 1), (2, 2, "actor1", 0)]
+    db.upgrade(engine)
+    assert participants() == rows
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        assert without_rowid()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM events WHERE id = 2")  # the participants go with their event
+    assert participants() == rows[:2]
+    db.downgrade(engine, "0011")
+    assert participants() == rows[:2]
+    if sqlite:
+        assert not without_rowid()
+    engine.dispose()

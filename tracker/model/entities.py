@@ -295,7 +295,8 @@ class EventActor(Base):
     """An actor's part in an event: actor1/actor2 and associates, or perpetrator/target."""
 
     __tablename__ = "event_actors"
-    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role"),)
+    # SQLite: the primary key is the table (migration 0012), the rows are not stored twice.
+    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role"), {"sqlite_with_rowid": False})
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, index=True)
