@@ -260,3 +260,35 @@ def test_0012_keeps_every_participant_in_a_table_without_rowid(empty_db_url):
     if sqlite:
         assert not without_rowid()
     engine.dispose()
+
+
+def test_vacuum_gives_the_space_of_deleted_rows_back(run, tmp_path):
+    """After the events of an export are gone, ``db vacuum`` shrinks the store and keeps the rest."""
+    from conftest import ROOT
+
+    from tracker.db.maintenance import store_bytes
+
+    syria = ROOT / "tests" / "data" / "ucdp" / "ged191_syria_sample.csv"
+    assert run("import", "ucdp", str(syria)).exit_code == 0
+    assert run("load", str(ROOT / "seeds" / "derna-2015.yaml")).exit_code == 0
+    engine = db.make_engine(run.url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM events WHERE external_scheme = 'ucdp'")
+    sqlite = run.url.startswith("sqlite")
+
+    def free_pages():
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            return conn.exec_driver_sql("PRAGMA freelist_count").scalar()
+
+    if sqlite:
+        assert free_pages() > 0
+    before = store_bytes(engine)
+    result = run("db", "vacuum")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"{db.describe(run.url)}: ") and " MB -> " in result.stderr
+    if sqlite:
+        assert free_pages() == 0 and store_bytes(engine) < before
+    engine.dispose()
+    events = run("events", "--format", "json")
+    assert events.exit_code == 0 and len(json.loads(events.stdout)) == 11  # the seed's events, untouched

@@ -48,6 +48,21 @@ def db_downgrade(context, revision):
     click.echo(f"{store.describe()}: at revision {schema.current_revision(store.engine) or 'base'}", err=True)
 
 
+@db.command("vacuum")
+@pass_context
+@catch_errors
+def db_vacuum(context):
+    """Give the space the store no longer uses back to the disk (after an upgrade that rewrote tables).
+
+    Example: tracker db vacuum
+    """
+    from tracker.db.maintenance import vacuum
+
+    store = context.store()
+    before, after = vacuum(store.engine)
+    click.echo(f"{store.describe()}: {before / 1e6:,.1f} MB -> {after / 1e6:,.1f} MB", err=True)
+
+
 @db.command("current")
 @pass_context
 @catch_errors
