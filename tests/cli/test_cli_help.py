@@ -26,7 +26,7 @@ def test_the_command_has_help_with_an_example(path, command):
 
 
 def test_every_command_is_in_the_list():
-    assert len(COMMANDS) == 44 and ("import", "acled-deletions") in [p for p, _ in COMMANDS]
+    assert len(COMMANDS) == 45 and ("import", "acled-deletions") in [p for p, _ in COMMANDS]
     assert {("draft",), ("review",), ("chart", "timeline"), ("chart", "events"), ("map",)} <= {p for p, _ in COMMANDS}
 
 
