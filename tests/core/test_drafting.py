@@ -174,3 +174,30 @@ def test_a_date_after_the_publication_is_said_and_an_empty_text_is_an_error():
                               "publication date 2015-06-10"]
     with pytest.raises(TrackerError, match="nothing to draft"):
         draft_text("\n\n")
+
+
+ACLED_REAL = ROOT.parent / "shared" / "data" / "realworld" / "acled"
+
+
+@pytest.mark.skipif(not ACLED_REAL.is_dir(), reason="../shared/data/realworld/acled is absent")
+def test_a_store_of_whole_exports_drafts_with_only_the_names_the_text_could_hold(sqlite_url):
+    """Against a store of real ACLED exports (1,434 actors, 5,968 places of Libya and its
+    neighbours), the draft made with the names the text could hold is the draft made with
+    every name of the store."""
+    from tracker import Store
+    from tracker.drafting.names import could_name
+
+    store = Store(sqlite_url)
+    for name in ("ACLED-All-Africa-File_20150701-to-20150731_csv.csv",
+                 "ACLED-All-Africa-File_20160101-to-20160528_csv.csv"):
+        store.import_dataset("acled", str(ACLED_REAL / name))
+    actors, places = store.known_names()
+    store.close()
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    few_actors, few_places = could_name(text, actors, places)
+    assert len(actors) > 1000 and len(places) > 3000
+    assert len(few_actors) < len(actors) / 20 and len(few_places) < len(places) / 10
+    assert "Abu Salim Martyr's Brigade" in [a[0] for a in few_actors]  # the report's "Abu Salim Martyrs Brigade"
+    every = draft_text(text, published="2015-06-19", known_actors=actors, known_places=places).report()
+    few = draft_text(text, published="2015-06-19", known_actors=few_actors, known_places=few_places).report()
+    assert few == every

@@ -21,7 +21,7 @@ from tracker.drafting.control import ControlPhrase, find_control
 from tracker.drafting.dates import DateContext, DateMention, find_dates, window
 from tracker.drafting.events import BATTLES, Trigger, find_triggers
 from tracker.drafting.hedges import Hedge, certainty_at, clause_ends, find_hedges
-from tracker.drafting.names import slug, unique_key
+from tracker.drafting.names import could_name, slug, unique_key
 from tracker.drafting.places import PlaceMention, Places, country_of_name
 from tracker.drafting.sentences import Sentence, split_sentences
 from tracker.drafting.text import read_text, report_text
@@ -213,6 +213,7 @@ def draft_file(path: str | Path, published: str | None = None, title: str | None
                known_actors=(), known_places=()) -> Draft:
     """Draft the report in a file (plain text or HTML)."""
     text = read_text(path)
+    known_actors, known_places = could_name(text, known_actors, known_places)
     try:
         draft = draft_text(text, published=published, title=title, publisher=publisher, url=url, grading=grading,
                            known_actors=known_actors, known_places=known_places)

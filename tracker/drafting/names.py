@@ -38,6 +38,30 @@ def names_pattern(names: Iterable[str], ignore_case: bool = False) -> re.Pattern
     return re.compile(rf"(?<![\w-])(?P<name>{body})(?P<pos>{POSSESSIVE})?(?![\w-])", re.IGNORECASE if ignore_case else 0)
 
 
+def could_name(text: str, known_actors: Iterable[tuple], known_places: Iterable[tuple]) -> tuple[list, list]:
+    """The store's actors and places the text could name: those one of whose names has every word
+    (as :func:`normalize_name` reads it) somewhere in the text, and every country.
+
+    A store of whole exports knows tens of thousands of names; a report names a few dozen.
+    Drafting with only these gives the same draft (a name that matches anywhere has all its
+    words in the text) and does not build its patterns from every name of the store.
+    """
+    from tracker.names.normalize import normalize_name
+
+    folded = normalize_name(text)
+
+    def named(names) -> bool:
+        for name in names:
+            words = normalize_name(name).split()
+            if words and all(w in folded for w in words):
+                return True
+        return False
+
+    actors = [a for a in known_actors if named([a[0], *a[1]])]
+    places = [p for p in known_places if p[2] == "country" or named([p[0], *p[1]])]
+    return actors, places
+
+
 def first_wins(text: str, patterns: Iterable[tuple[T, re.Pattern]]) -> list[tuple[T, re.Match]]:
     """Every match of the patterns in ``text``, in the patterns' order of preference: a stretch of text
     goes to the first pattern that matches it (the most specific words are listed first); in text order."""
