@@ -204,10 +204,131 @@ def tracker_import(csv_path: Path, db_path: Path, fresh: bool) -> dict:
             "wal_peak_bytes": largest[0]}
 
 
-def child(phase: str, csv_path: Path, db_path: Path | str) -> dict:
+# -- the ceiling: this schema's SQL alone ----------------------------------------------------
+def replay_order(metadata) -> list[str]:
+    """The tables an import fills, parents first (the full-text index is filled beside events)."""
+    return [t.name for t in metadata.sorted_tables if t.name != "alembic_version"]
+
+
+def sqlite_ceiling(import_db: Path, db_path: Path) -> dict:
+    """The SQL of this schema alone: the rows of a finished import written again into a new store
+    by ``INSERT … SELECT`` from it, in the import's own way (batches of events each with its
+    full-text entries, participants and records; the secondary indexes it builds after the rows
+    dropped and built again; foreign keys on; one transaction), with no Python per row. No
+    importer of this schema can take less time than this: the floor's time over it is the best
+    ratio any import could reach."""
+    from tracker.ingest.bulk import AFTER_THE_ROWS, SEARCH_TRIGGER
+    from tracker.model.base import Base
+
+    fresh_database(db_path)
+    started = time.perf_counter()
+    con = sqlite3.connect(db_path, isolation_level=None)
+    from tracker.ingest.importer import BATCH_SIZE, SQLITE_CACHE_KB
+
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL", f"cache_size=-{SQLITE_CACHE_KB}"):
+        con.execute(f"PRAGMA {pragma}")
+    con.execute("ATTACH DATABASE ? AS done", (str(import_db),))
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, sql: str, params: tuple = ()) -> None:
+        t = time.perf_counter()
+        con.execute(sql, params)
+        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - t
+
+    con.execute("BEGIN")
+    marks = ",".join("?" * len(AFTER_THE_ROWS))
+    after = con.execute(f"SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND name IN ({marks})",
+                        AFTER_THE_ROWS).fetchall()
+    for name, _ in after:
+        con.execute(f"DROP INDEX main.{name}")
+    trigger = con.execute("SELECT sql FROM main.sqlite_master WHERE name = ?", (SEARCH_TRIGGER,)).fetchone()[0]
+    con.execute(f"DROP TRIGGER main.{SEARCH_TRIGGER}")
+    per_event = ("event_actors", "dataset_records")
+    last = con.execute("SELECT coalesce(max(id), 0) FROM done.events").fetchone()[0]
+    for table in replay_order(Base.metadata):
+        if table in per_event:
+            continue
+        if table != "events":
+            timed(table, f"INSERT INTO main.{table} SELECT * FROM done.{table}")
+            continue
+        for low in range(1, last + 1, BATCH_SIZE):  # the importer's batches
+            high = low + BATCH_SIZE - 1
+            timed("events", "INSERT INTO main.events SELECT * FROM done.events WHERE id BETWEEN ? AND ?", (low, high))
+            timed("full-text index", "INSERT INTO main.event_search (rowid, description, quote) "
+                  "SELECT id, description, quote FROM main.events WHERE id BETWEEN ? AND ?", (low, high))
+            for other in per_event:
+                timed(other, f"INSERT INTO main.{other} SELECT * FROM done.{other} WHERE event_id BETWEEN ? AND ?",
+                      (low, high))
+    for _, sql in after:
+        timed("indexes after the rows", sql)
+    con.execute(trigger)
+    t = time.perf_counter()
+    con.execute("COMMIT")
+    seconds["commit"] = time.perf_counter() - t
+    total = time.perf_counter() - started
+    rows = con.execute("SELECT count(*) FROM main.events").fetchone()[0]
+    con.close()
+    return {"rows": rows, "seconds": total, "peak_mb": peak_mb(),
+            "by_table": dict(sorted(seconds.items(), key=lambda kv: -kv[1]))}
+
+
+def pg_ceiling(import_url: str, url: str) -> dict:
+    """:func:`sqlite_ceiling` on PostgreSQL: the rows of a finished import copied (``COPY … TO`` the
+    one database, ``COPY … FROM`` into the other, binary, nothing parsed in Python) into a new
+    migrated database, the non-unique indexes and the foreign keys of the event tables dropped and
+    made again after the rows (each key checked by one join), one transaction."""
+    import psycopg
+
+    from tracker import db
+    from tracker.model.base import Base
+
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    engine.dispose()
+    plain = {u: u.replace("postgresql+psycopg://", "postgresql://") for u in (import_url, url)}
+    started = time.perf_counter()
+    seconds: dict[str, float] = {}
+    with psycopg.connect(plain[import_url]) as source, psycopg.connect(plain[url]) as target, \
+            source.cursor() as read, target.cursor() as write:
+        write.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                      "AND tablename IN ('events', 'event_actors', 'dataset_records') AND indexdef NOT LIKE '%UNIQUE%'")
+        after = write.fetchall()
+        for name, _ in after:
+            write.execute(f'DROP INDEX "{name}"')
+        # Foreign keys checked once, by one join each, when they are added again (not a trigger a row).
+        write.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                      "WHERE contype = 'f' AND conrelid::regclass::text IN ('events', 'event_actors', 'dataset_records')")
+        keys = write.fetchall()
+        for table, name, _ in keys:
+            write.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for table in replay_order(Base.metadata):
+            t = time.perf_counter()
+            with read.copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as out, \
+                    write.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as into:
+                for chunk in out:
+                    into.write(chunk)
+            seconds[table] = time.perf_counter() - t
+        t = time.perf_counter()
+        for _, sql in after:
+            write.execute(sql)
+        seconds["indexes after the rows"] = time.perf_counter() - t
+        t = time.perf_counter()
+        for table, name, definition in keys:
+            write.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        seconds["foreign keys after the rows"] = time.perf_counter() - t
+        target.commit()
+        total = time.perf_counter() - started
+        write.execute("SELECT count(*) FROM events")
+        rows = write.fetchone()[0]
+    return {"rows": rows, "seconds": total, "peak_mb": peak_mb(),
+            "by_table": dict(sorted(seconds.items(), key=lambda kv: -kv[1])[:6])}
+
+
+def child(phase: str, csv_path: Path, db_path: Path | str, from_db: Path | str | None = None) -> dict:
     """Run one phase in a fresh Python process and read its JSON answer."""
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--csv", str(csv_path), "--db", str(db_path)],
-                         capture_output=True, text=True)
+    extra = ["--from-db", str(from_db)] if from_db is not None else []
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--csv", str(csv_path), "--db", str(db_path),
+                          *extra], capture_output=True, text=True)
     if out.returncode:
         sys.exit(f"{phase} failed: {out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -294,22 +415,31 @@ def postgres_runs(admin_url: str, csv_path: Path, runs: int) -> None:
         print(f"PostgreSQL run {n + 1}: import ...", file=sys.stderr)
         url = pg_database(admin_url, "tracker_bench_import")
         i = child("pg_import", csv_path, url)
+        print(f"PostgreSQL run {n + 1}: ceiling (this schema's SQL alone) ...", file=sys.stderr)
+        i["ceiling"] = child("pg_ceiling", csv_path, pg_database(admin_url, "tracker_bench_ceiling"), url)
         results.append((f, i))
     print("PostgreSQL re-import ...", file=sys.stderr)
     r = child("pg_import", csv_path, url)
     print(f"{'PostgreSQL':<40}{'seconds':>10}{'rows/s':>12}{'peak MB':>10}{'ratio':>8}")
-    ratios = []
+    ratios, ceilings = [], []
     for n, (f, i) in enumerate(results, 1):
         ratios.append(f["seconds"] / i["seconds"])
+        c = i["ceiling"]
+        ceilings.append(f["seconds"] / c["seconds"])
         print(f"{f'COPY floor #{n}':<40}{f['seconds']:>10.1f}{f['rows'] / f['seconds']:>12,.0f}{f['peak_mb']:>10.0f}")
         print(f"{f'tracker import #{n}':<40}{i['seconds']:>10.1f}{i['rows'] / i['seconds']:>12,.0f}"
               f"{i['peak_mb']:>10.0f}{ratios[-1]:>8.2f}")
+        print(f"{f'ceiling: the SQL alone #{n}':<40}{c['seconds']:>10.1f}{c['rows'] / c['seconds']:>12,.0f}"
+              f"{c['peak_mb']:>10.0f}{ceilings[-1]:>8.2f}")
     f, i = results[-1]
     print(f"{'tracker re-import (same file)':<40}{r['seconds']:>10.1f}{r['rows'] / r['seconds']:>12,.0f}{r['peak_mb']:>10.0f}")
     print(f"PostgreSQL import / COPY floor: {min(ratios):.2f}-{max(ratios):.2f} over {len(ratios)} run(s) (target >= 0.6); "
           f"re-import speed / import speed: {i['seconds'] / r['seconds']:.2f}; database {i['bytes'] / 1e6:,.0f} MB "
           f"({i['bytes'] / i['rows']:,.0f} bytes an event) against the floor's {f['bytes'] / 1e6:,.0f} MB "
           f"({f['bytes'] / f['rows']:,.0f})")
+    print(f"ceiling on PostgreSQL: this schema's rows copied with no Python per row take the COPY floor's time over "
+          f"{min(ceilings):.2f}-{max(ceilings):.2f}; by table: "
+          + ", ".join(f"{t} {s:.1f} s" for t, s in i["ceiling"]["by_table"].items()))
     print(i["summary"])
     print(r["summary"])
 
@@ -360,10 +490,12 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="ADMIN_URL",
                         help="also on PostgreSQL (new databases tracker_bench_* on this server), against a COPY floor")
     parser.add_argument("--postgres-only", action="store_true", help="only the PostgreSQL runs")
-    parser.add_argument("--phase", choices=("floor", "import", "reimport", "pg_floor", "pg_import"),
+    parser.add_argument("--phase", choices=("floor", "import", "reimport", "ceiling", "pg_floor", "pg_import",
+                                            "pg_ceiling"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--from-db", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.phase:
@@ -372,6 +504,10 @@ def main() -> None:
             answer = pg_copy_floor(csv_path, args.db)
         elif args.phase == "pg_import":
             answer = pg_import(csv_path, args.db)
+        elif args.phase == "pg_ceiling":
+            answer = pg_ceiling(args.from_db, args.db)
+        elif args.phase == "ceiling":
+            answer = sqlite_ceiling(Path(args.from_db), db_path)
         elif args.phase == "floor":
             answer = floor(csv_path, db_path)
         else:
@@ -398,6 +534,7 @@ def main() -> None:
             print(f"generating {args.rows:,} rows into {csv_path} ...", file=sys.stderr)
             acled_data.write(str(csv_path), args.rows, args.seed)
     floor_db, tracker_db = work / "tracker-bench-floor.db", work / "tracker-bench-import.db"
+    ceiling_db = work / "tracker-bench-ceiling.db"
     if args.postgres_only:
         if not args.postgres:
             parser.error("--postgres-only needs --postgres ADMIN_URL")
@@ -411,23 +548,32 @@ def main() -> None:
         print(f"run {n + 1}: import ...", file=sys.stderr)
         i = child("import", csv_path, tracker_db)
         i["bytes"], i["wal_bytes"] = store_bytes(tracker_db)
+        print(f"run {n + 1}: ceiling (this schema's SQL alone) ...", file=sys.stderr)
+        i["ceiling"] = child("ceiling", csv_path, ceiling_db, tracker_db)
         runs.append((f, i))
     print("re-import ...", file=sys.stderr)
     r = child("reimport", csv_path, tracker_db)
     label = "floor (../shared raw_full_postindex)" if shared else "floor (csv + executemany)"
     print(f"rows: {args.rows:,}  (file {csv_path.stat().st_size / 1e6:,.0f} MB)")
     print(f"{'run':<40}{'seconds':>10}{'rows/s':>12}{'peak MB':>10}{'ratio':>8}")
-    ratios = []
+    ratios, ceilings = [], []
     for n, (f, i) in enumerate(runs, 1):
         ratio = f["seconds"] / i["seconds"]
         ratios.append(ratio)
+        c = i["ceiling"]
+        ceilings.append(f["seconds"] / c["seconds"])
         print(f"{label + f' #{n}':<40}{f['seconds']:>10.1f}{f['rows'] / f['seconds']:>12,.0f}{f['peak_mb']:>10.0f}")
         print(f"{f'tracker import #{n}':<40}{i['seconds']:>10.1f}{i['rows'] / i['seconds']:>12,.0f}"
               f"{i['peak_mb']:>10.0f}{ratio:>8.2f}")
+        print(f"{f'ceiling: the SQL alone #{n}':<40}{c['seconds']:>10.1f}{c['rows'] / c['seconds']:>12,.0f}"
+              f"{c['peak_mb']:>10.0f}{ceilings[-1]:>8.2f}")
     i = runs[-1][1]
     print(f"{'tracker re-import (same file)':<40}{r['seconds']:>10.1f}{r['rows'] / r['seconds']:>12,.0f}{r['peak_mb']:>10.0f}")
     print(f"import / floor: {min(ratios):.2f}-{max(ratios):.2f} over {len(ratios)} run(s) (target >= 0.70, never < 0.50); "
           f"re-import speed / import speed: {i['seconds'] / r['seconds']:.2f} (target >= 3)")
+    print(f"ceiling: this schema's SQL alone, no Python per row, takes the floor's time over "
+          f"{min(ceilings):.2f}-{max(ceilings):.2f}: no importer of this schema can beat that ratio; "
+          "its SQL by table: " + ", ".join(f"{t} {s:.1f} s" for t, s in list(i["ceiling"]["by_table"].items())[:7]))
     per_event = i["bytes"] / i["rows"]
     floor_per_event = runs[-1][0].get("db_mb", 0) * 2**20 / max(runs[-1][0]["rows"], 1) if shared else None
     print(f"store: {i['bytes'] / 1e6:,.0f} MB, {per_event:,.0f} bytes an event"

@@ -204,7 +204,7 @@ def import_options(func):
     func = click.option("--release", metavar="YEAR", callback=year,
                         help="The ACLED realtime release (year) of the file's NNNNRTA ids, for a file whose "
                              "name does not say it (default: the year most of its rows are dated).")(func)
-    func = click.option("--batch-size", type=click.IntRange(min=1), default=5000, show_default=True,
+    func = click.option("--batch-size", type=click.IntRange(min=1), default=2000, show_default=True,
                         help="Rows written per batch.")(func)
     func = click.option("--prune", is_flag=True,
                         help="The file is a full export: delete the stored events within its countries and "
