@@ -217,7 +217,7 @@ def sqlite_ceiling(import_db: Path, db_path: Path) -> dict:
     dropped and built again; foreign keys on; one transaction), with no Python per row. No
     importer of this schema can take less time than this: the floor's time over it is the best
     ratio any import could reach."""
-    from tracker.ingest.bulk import AFTER_THE_ROWS, SEARCH_TRIGGER
+    from tracker.ingest.bulk import AFTER_THE_ROWS, SEARCH_BATCH, SEARCH_TRIGGER
     from tracker.model.base import Base
 
     fresh_database(db_path)
@@ -254,8 +254,10 @@ def sqlite_ceiling(import_db: Path, db_path: Path) -> dict:
         for low in range(1, last + 1, BATCH_SIZE):  # the importer's batches
             high = low + BATCH_SIZE - 1
             timed("events", "INSERT INTO main.events SELECT * FROM done.events WHERE id BETWEEN ? AND ?", (low, high))
-            timed("full-text index", "INSERT INTO main.event_search (rowid, description, quote) "
-                  "SELECT id, description, quote FROM main.events WHERE id BETWEEN ? AND ?", (low, high))
+            if high % SEARCH_BATCH == 0 or high >= last:  # the full-text index a few batches at a time
+                first = (high - 1) // SEARCH_BATCH * SEARCH_BATCH + 1
+                timed("full-text index", "INSERT INTO main.event_search (rowid, description, quote) "
+                      "SELECT id, description, quote FROM main.events WHERE id BETWEEN ? AND ?", (first, high))
             for other in per_event:
                 timed(other, f"INSERT INTO main.{other} SELECT * FROM done.{other} WHERE event_id BETWEEN ? AND ?",
                       (low, high))

@@ -83,6 +83,57 @@ def test_the_fast_paths_give_the_store_the_plain_path_gives(sqlite_url, tmp_path
     assert [e["key"] for e in json.loads(fast("events", "--search", "zorblaxed", "--format", "json").stdout)] == ["e1"]
 
 
+def _vocabulary(url: str) -> list[tuple]:
+    """Every term of the full-text index with the number of events and of times it holds it (fts5vocab),
+    after FTS5's own integrity check."""
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        con.execute("INSERT INTO event_search (event_search) VALUES ('integrity-check')")
+        con.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, event_search, 'row')")
+        return con.execute("SELECT term, doc, cnt FROM temp.terms ORDER BY term").fetchall()
+    finally:
+        con.close()
+
+
+def test_new_events_indexed_a_few_batches_at_a_time_stay_in_step_with_updates(sqlite_url, tmp_path, monkeypatch):
+    # The full-text index takes several batches' new events at once; an update of a stored event's notes
+    # in between must not meet new events left out of it (its trigger deletes, then adds, an entry).
+    with open(OWN, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], rows[1:]
+    ident, notes, stamp = (header.index(c) for c in ("event_id_cnty", "notes", "timestamp"))
+    later = []
+    for i, r in enumerate(body):
+        new = list(r)
+        new[ident] += "N"  # a new event ...
+        new[notes] = f"Quuxed number {i}: {r[notes]}"
+        later.append(new)
+        if i % 3 == 0:  # ... and, between them, a newer version of a stored one with other notes
+            changed = list(r)
+            changed[notes] = f"Florbed anew {i}."
+            changed[stamp] = str(int(r[stamp]) + 86400)
+            later.append(changed)
+    second = tmp_path / "second.csv"
+    with open(second, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([header, *later])
+    fast, plain = Run(sqlite_url), Run(f"sqlite:///{tmp_path / 'plain.db'}")
+    monkeypatch.setattr(bulk, "SEARCH_BATCH", 7)
+    monkeypatch.setattr(importer, "SEARCH_BATCH", 7)
+    for path in (OWN, second):
+        assert fast("import", "acled", "--batch-size", "2", str(path)).exit_code == 0
+    with monkeypatch.context() as m:
+        m.setattr(importer, "search_index_by_batch", _plain)
+        for path in (OWN, second):
+            assert plain("import", "acled", "--batch-size", "2", str(path)).exit_code == 0
+    assert _vocabulary(sqlite_url) == _vocabulary(f"sqlite:///{tmp_path / 'plain.db'}")  # the same index
+    quuxed = json.loads(fast("events", "--search", "quuxed", "--format", "json").stdout)
+    florbed = json.loads(fast("events", "--search", "florbed", "--format", "json").stdout)
+    assert len(quuxed) == len(body) and len(florbed) == len(range(0, len(body), 3))
+    for words in ("quuxed", "florbed", "killed"):
+        assert fast("events", "--search", words, "--format", "json").stdout == \
+            plain("events", "--search", words, "--format", "json").stdout
+
+
 def test_a_failed_import_on_the_fast_paths_leaves_schema_and_data(sqlite_url, tmp_path, monkeypatch):
     run = Run(sqlite_url)
     monkeypatch.setattr(bulk, "MIN_ROWS_AFTER", 0)

@@ -192,17 +192,17 @@ def connect(engine: Engine):
     try:
         conn = engine.connect()
     except (OperationalError, DBAPIError) as exc:
-        raise DatabaseError(f"cannot open {describe(engine.url)}: {_first_line(exc)}") from None
+        raise DatabaseError(f"cannot open {describe(engine.url)}: {first_line(exc)}") from None
     try:
         yield conn
     finally:
         conn.close()
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
+    """The first line of a database error's own message (the driver's, not SQLAlchemy's wrapping)."""
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    line = text[0] if text else exc.__class__.__name__
-    return line
+    return text[0] if text else exc.__class__.__name__
 
 
 # Any fixed number: the key of the PostgreSQL advisory lock that writers share.

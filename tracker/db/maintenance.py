@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from tracker.db.engine import connect, describe
+from tracker.db.engine import connect, describe, first_line
 from tracker.errors import DatabaseError
 
 
@@ -35,7 +35,7 @@ def vacuum(engine: Engine) -> tuple[int, int]:
     try:
         raw = engine.raw_connection()  # outside SQLAlchemy's transaction: VACUUM runs in none
     except DBAPIError as exc:
-        raise DatabaseError(f"cannot open {describe(engine.url)}: {_reason(exc)}") from None
+        raise DatabaseError(f"cannot open {describe(engine.url)}: {first_line(exc)}") from None
     try:
         if not sqlite and raw.driver_connection is not None:
             raw.driver_connection.autocommit = True
@@ -45,12 +45,8 @@ def vacuum(engine: Engine) -> tuple[int, int]:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         cursor.close()
     except Exception as exc:  # the driver's own error: another connection holds the store
-        raise DatabaseError(f"cannot vacuum {describe(engine.url)}: {_reason(exc)}") from None
+        raise DatabaseError(f"cannot vacuum {describe(engine.url)}: {first_line(exc)}") from None
     finally:
         raw.close()
     return before, store_bytes(engine)
 
-
-def _reason(exc: Exception) -> str:
-    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return lines[0] if lines else exc.__class__.__name__

@@ -99,12 +99,10 @@ LAYOUTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 LAYOUT_OF = {"acled": "acled1", "ucdp": "ucdp1"}
 _KEYS = {name: tuple(key for key, _ in keys) for name, keys in LAYOUTS.items()}
-_POSITIONS = {name: {key: (i, {v: n for n, v in enumerate(vocab, 1)}) for i, (key, vocab) in enumerate(keys)}
-              for name, keys in LAYOUTS.items()}
 _VOCAB = {name: {key: vocab for key, vocab in keys} for name, keys in LAYOUTS.items()}
 # key -> (position, the numbers of its values, how the record gives it or None): one lookup a key.
-_TABLE = {name: {key: (i, numbers, _DERIVE.get(key)) for key, (i, numbers) in positions.items()}
-          for name, positions in _POSITIONS.items()}
+_TABLE = {name: {key: (i, {v: n for n, v in enumerate(vocab, 1)}, _DERIVE.get(key)) for i, (key, vocab) in enumerate(keys)}
+          for name, keys in LAYOUTS.items()}
 
 
 def pack(scheme: str | None, attributes: dict | None, facts: Facts) -> str | None:

@@ -65,6 +65,7 @@ _UPDATES = {
 
 
 SEARCH_TRIGGER = "event_search_insert"  # SQLite: fills the full-text index (event_search) row by row
+SEARCH_BATCH = 10_000  # new events indexed at once (an import's batches of rows are smaller)
 
 
 @contextmanager
