@@ -88,7 +88,8 @@ if TYPE_CHECKING:
     from _csv import Writer
 
 # Rows a batch: 1,000,000 rows (bench/import_acled.py) import as fast in batches of 2,000 as of 5,000
-# (127-131 s against 131 s) and the rows in flight peak 14 MB lower (191 MB against 205).
+# (109-118 s against 121-123 s, the full-text index taking several batches at once) and the rows in
+# flight peak 13 MB lower (192 MB against 205; the whole import 198 MB against 209-210).
 BATCH_SIZE = 2000
 # SQLite's page cache during an import. 1,000,000 rows (bench/import_acled.py): 8 MB imports as fast as
 # 32 MB did (109.6 s against 110.4 and 119.6 s; the OS caches the file's pages as well) and peaks at

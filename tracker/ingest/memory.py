@@ -4,7 +4,8 @@ An import's batches allocate and free tens of megabytes over and over; the C
 allocator keeps what was freed in its heap, where the next stage (deriving
 control from the territory events) cannot use it without growing the process
 further. On glibc, ``malloc_trim`` hands those free pages back: at 1,000,000
-rows the process's peak went from 209 MB to 197 MB (bench/import_acled.py).
+rows derivation starts from 164-174 MB instead of 181-187 MB, and the import
+peaks at 197-198 MB instead of 200 (bench/import_acled.py).
 Elsewhere (macOS, musl) there is nothing to call and nothing is done.
 """
 
