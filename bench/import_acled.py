@@ -318,6 +318,10 @@ def pg_ceiling(import_url: str, url: str) -> dict:
         for table, name, definition in keys:
             write.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         seconds["foreign keys after the rows"] = time.perf_counter() - t
+        for table in replay_order(Base.metadata):  # the id sequences where the import left them
+            if "id" in Base.metadata.tables[table].columns:
+                write.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table} "
+                              f"WHERE pg_get_serial_sequence('{table}', 'id') IS NOT NULL HAVING max(id) IS NOT NULL")
         target.commit()
         total = time.perf_counter() - started
         write.execute("SELECT count(*) FROM events")

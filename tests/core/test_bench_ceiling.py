@@ -63,3 +63,30 @@ def test_the_ceiling_writes_the_store_the_import_wrote(sqlite_url, tmp_path):
                                      "ORDER BY name").fetchall()
     finally:
         con.close()
+
+
+def _pg_schema(url: str) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        indexes = conn.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                               "ORDER BY 1, 2").fetchall()
+        keys = conn.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                            "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2").fetchall()
+    return [*indexes, *keys]
+
+
+def test_the_postgresql_ceiling_copies_the_store_the_import_wrote(pg_url, empty_pg_url, tmp_path):
+    rows = 2 * BATCH_SIZE + 7
+    data = tmp_path / "generated.csv"
+    acled_data.write(str(data), rows, seed=11)
+    imported = Run(pg_url)("import", "acled", str(data))
+    assert imported.exit_code == 0, imported.stderr
+
+    out = import_acled.pg_ceiling(pg_url, empty_pg_url)
+
+    assert out["rows"] == rows
+    wrote = snapshot(pg_url)
+    assert len(wrote["events"]) == rows and len(wrote["dataset_records"]) == rows and wrote["event_actors"]
+    assert snapshot(empty_pg_url) == wrote
+    assert _pg_schema(empty_pg_url) == _pg_schema(pg_url)  # indexes and keys as the import left them
