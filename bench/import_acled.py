@@ -212,9 +212,10 @@ def replay_order(metadata) -> list[str]:
 
 def sqlite_ceiling(import_db: Path, db_path: Path) -> dict:
     """The SQL of this schema alone: the rows of a finished import written again into a new store
-    by ``INSERT … SELECT`` from it, in the import's own way (batches of events each with its
-    full-text entries, participants and records; the secondary indexes it builds after the rows
-    dropped and built again; foreign keys on; one transaction), with no Python per row. No
+    by ``INSERT … SELECT`` from it, in the import's own way (batches of events with their
+    participants and records, the full-text entries a few batches at a time, the secondary indexes
+    it builds after the rows dropped and built again, foreign keys on, one transaction), with no
+    Python per row. No
     importer of this schema can take less time than this: the floor's time over it is the best
     ratio any import could reach."""
     from tracker.ingest.bulk import AFTER_THE_ROWS, SEARCH_BATCH, SEARCH_TRIGGER
