@@ -215,17 +215,15 @@ def sqlite_ceiling(import_db: Path, db_path: Path) -> dict:
     by ``INSERT … SELECT`` from it, in the import's own way (batches of events with their
     participants and records, the full-text entries a few batches at a time, the secondary indexes
     it builds after the rows dropped and built again, foreign keys on, one transaction), with no
-    Python per row. No
-    importer of this schema can take less time than this: the floor's time over it is the best
-    ratio any import could reach."""
+    Python per row. No importer of this schema can take less time than this: the floor's time
+    over it is the best ratio any import could reach."""
     from tracker.ingest.bulk import AFTER_THE_ROWS, SEARCH_BATCH, SEARCH_TRIGGER
+    from tracker.ingest.importer import BATCH_SIZE, SQLITE_CACHE_KB
     from tracker.model.base import Base
 
     fresh_database(db_path)
     started = time.perf_counter()
     con = sqlite3.connect(db_path, isolation_level=None)
-    from tracker.ingest.importer import BATCH_SIZE, SQLITE_CACHE_KB
-
     for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL", f"cache_size=-{SQLITE_CACHE_KB}"):
         con.execute(f"PRAGMA {pragma}")
     con.execute("ATTACH DATABASE ? AS done", (str(import_db),))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import sys
 import uuid
 import warnings
@@ -417,3 +418,15 @@ def snapshot(url: str) -> dict:
             out[name] = sorted(tuple(str(v) for v in row) for row in rows)
     engine.dispose()
     return out
+
+
+def full_text_terms(path) -> list[tuple]:
+    """Every term of a SQLite store's full-text index with the number of events and of times it holds
+    it (fts5vocab), after FTS5's own integrity check: two stores with the same terms index the same text."""
+    con = sqlite3.connect(str(path).removeprefix("sqlite:///"))
+    try:
+        con.execute("INSERT INTO event_search (event_search) VALUES ('integrity-check')")
+        con.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, event_search, 'row')")
+        return con.execute("SELECT term, doc, cnt FROM temp.terms ORDER BY term").fetchall()
+    finally:
+        con.close()

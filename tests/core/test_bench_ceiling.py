@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from conftest import ROOT, Run, snapshot
+from conftest import ROOT, Run, full_text_terms, snapshot
 
 sys.path.insert(0, str(ROOT / "bench"))
 import acled_data  # noqa: E402  (our own generator: synthetic rows, no ACLED data)
@@ -21,15 +21,6 @@ from tracker.ingest.bulk import SEARCH_BATCH  # noqa: E402
 from tracker.ingest.importer import BATCH_SIZE  # noqa: E402
 
 FULL_TEXT = "event_search"  # FTS5's own tables hold segments laid out by each run's transactions
-
-
-def _terms(path: Path) -> list[tuple]:
-    con = sqlite3.connect(path)
-    try:
-        con.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, event_search, 'row')")
-        return con.execute("SELECT term, doc, cnt FROM temp.terms ORDER BY term").fetchall()
-    finally:
-        con.close()
 
 
 def test_the_ceiling_writes_the_store_the_import_wrote(sqlite_url, tmp_path):
@@ -50,7 +41,7 @@ def test_the_ceiling_writes_the_store_the_import_wrote(sqlite_url, tmp_path):
     assert len(wrote["events"]) == rows and len(wrote["dataset_records"]) == rows and wrote["event_actors"]
     assert {t: r for t, r in again.items() if not t.startswith(FULL_TEXT)} == \
         {t: r for t, r in wrote.items() if not t.startswith(FULL_TEXT)}
-    assert _terms(ceiling) == _terms(store)
+    assert full_text_terms(ceiling) == full_text_terms(store)
     con = sqlite3.connect(ceiling)
     try:  # the trigger and the indexes the ceiling dropped are back, as in a store the import leaves
         schema = con.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
